@@ -17,8 +17,10 @@ type Clock interface {
 // Real is the wall clock.
 type Real struct{}
 
-// Now returns the current time in UTC.
-func (Real) Now() time.Time { return time.Now().UTC() }
+// Now returns the current time in UTC, truncated to the microsecond: the
+// precision PostgreSQL keeps, so a time written to either database reads back
+// equal.
+func (Real) Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // Fake is a clock that only moves when told to. It is safe for concurrent use.
 type Fake struct {
@@ -26,8 +28,9 @@ type Fake struct {
 	now time.Time
 }
 
-// NewFake returns a fake clock set to t.
-func NewFake(t time.Time) *Fake { return &Fake{now: t.UTC()} }
+// NewFake returns a fake clock set to t (in UTC, truncated to the microsecond
+// like Real).
+func NewFake(t time.Time) *Fake { return &Fake{now: t.UTC().Truncate(time.Microsecond)} }
 
 // Now returns the fake's current time.
 func (f *Fake) Now() time.Time {
@@ -40,7 +43,7 @@ func (f *Fake) Now() time.Time {
 func (f *Fake) Advance(d time.Duration) time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.now = f.now.Add(d)
+	f.now = f.now.Add(d).Truncate(time.Microsecond)
 	return f.now
 }
 
@@ -48,5 +51,5 @@ func (f *Fake) Advance(d time.Duration) time.Time {
 func (f *Fake) Set(t time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.now = t.UTC()
+	f.now = t.UTC().Truncate(time.Microsecond)
 }
