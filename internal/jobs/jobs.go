@@ -1,0 +1,122 @@
+// Package jobs owns background work: one River client over either database
+// (riversqlite on SQLite, database/sql with a pgx LISTEN connection on
+// PostgreSQL), so the same workers run in the embedded mode and in
+// scale-out. Jobs are enqueued inside the caller's transaction, so a job
+// exists exactly when the data it acts on was committed.
+//
+// River is pinned to an exact version in go.mod: it is pre-1.0 and its minor
+// versions break things; upgrade it deliberately.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/ledgersync/ledgersync/internal/store"
+)
+
+// Config says what a Queue runs. A Queue without Workers only enqueues: the
+// CLI and the web surfaces use one of those; `serve` and `worker` run jobs.
+type Config struct {
+	Workers    *river.Workers       // nil for an enqueue-only queue
+	MaxWorkers int                  // jobs run at once by this process; 0 means 10
+	Periodic   []*river.PeriodicJob // run by whichever process is the leader
+	Logger     *slog.Logger         // nil means slog.Default()
+}
+
+// Queue enqueues jobs and, when it has workers, runs them.
+type Queue struct {
+	client  *river.Client[*sql.Tx]
+	working bool
+}
+
+func driver(db *store.DB) riverdriver.Driver[*sql.Tx] {
+	if db.Dialect() == store.Postgres {
+		return riverdatabasesql.NewWithPgxListener(db.Writer(), db.PgxPool())
+	}
+	// River's SQLite operations share the single writer connection with
+	// the application, as River's documentation recommends: SQLite allows
+	// one writer, and queuing in Go beats SQLITE_BUSY.
+	return riversqlite.New(db.Writer())
+}
+
+// New builds a Queue over db. The schema must be migrated (Migrate).
+func New(db *store.DB, cfg Config) (*Queue, error) {
+	if cfg.MaxWorkers == 0 {
+		cfg.MaxWorkers = 10
+	}
+	if cfg.MaxWorkers < 1 || cfg.MaxWorkers > 10000 {
+		return nil, fmt.Errorf("jobs: MaxWorkers %d is out of range 1–10000", cfg.MaxWorkers)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	rc := &river.Config{
+		Logger:       logger,
+		PeriodicJobs: cfg.Periodic,
+		JobTimeout:   -1, // each job's own code bounds how long it may take
+	}
+	if cfg.Workers != nil {
+		rc.Workers = cfg.Workers
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+	}
+	client, err := river.NewClient(driver(db), rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Queue{client: client, working: cfg.Workers != nil}, nil
+}
+
+// Client is the River client, for what this package does not wrap
+// (subscriptions, job lookups).
+func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// EnqueueTx adds a job inside tx: if tx rolls back, the job never existed.
+// With opts.UniqueOpts set, a duplicate is not added and the result says so
+// (UniqueSkippedAsDuplicate) with the existing job.
+func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	res, err := q.client.InsertTx(ctx, tx, args, opts)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
+	}
+	return res, nil
+}
+
+// Start begins working jobs. It returns at once; Stop ends the work.
+func (q *Queue) Start(ctx context.Context) error {
+	if !q.working {
+		return errors.New("jobs: this queue has no workers and only enqueues")
+	}
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching jobs and waits for the running ones to finish. When ctx
+// ends first, the running jobs' contexts are cancelled (they will be retried)
+// and Stop returns ctx's error.
+func (q *Queue) Stop(ctx context.Context) error {
+	if !q.working {
+		return nil
+	}
+	err := q.client.Stop(ctx)
+	if err == nil || !errors.Is(err, ctx.Err()) {
+		return err
+	}
+	cancelCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = q.client.StopAndCancel(cancelCtx)
+	return fmt.Errorf("jobs: running jobs did not finish in time and were cancelled: %w", err)
+}
