@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -18,21 +19,27 @@ import (
 
 const crashURLEnv = "LEDGERSYNC_CRASH_WRITER_URL"
 
-// TestCrashWriter is not a test of its own: TestKilledWriterLosesNothing runs
-// the test binary again with only this function, as a separate writer process
-// that it kills in the middle of a transaction.
-func TestCrashWriter(t *testing.T) {
-	url := os.Getenv(crashURLEnv)
-	if url == "" {
-		t.Skip("runs only as the subprocess of TestKilledWriterLosesNothing")
+func TestMain(m *testing.M) {
+	if url := os.Getenv(crashURLEnv); url != "" {
+		crashWriter(url)
+	}
+	os.Exit(m.Run())
+}
+
+// crashWriter is the writer process TestKilledWriterLosesNothing starts (the
+// test binary again) and kills in the middle of a transaction.
+func crashWriter(url string) {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "crash writer:", err)
+		os.Exit(3)
 	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, url)
 	if err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	if err := audit.Append(ctx, db.Writer(), event("committed.before.crash")); err != nil {
-		t.Fatal(err)
+		fail(err)
 	}
 	_ = db.InTx(ctx, func(tx *sql.Tx) error {
 		// Enough data to spill out of SQLite's page cache into the WAL, so the
@@ -42,7 +49,7 @@ func TestCrashWriter(t *testing.T) {
 			e := event("uncommitted")
 			e.Detail = map[string]string{"pad": pad}
 			if err := audit.Append(ctx, tx, e); err != nil {
-				t.Fatal(err)
+				fail(err)
 			}
 		}
 		os.Stdout.WriteString("READY\n")
@@ -52,9 +59,6 @@ func TestCrashWriter(t *testing.T) {
 
 func TestKilledWriterLosesNothing(t *testing.T) {
 	t.Parallel()
-	if os.Getenv(crashURLEnv) != "" {
-		t.Skip("inside the crash subprocess")
-	}
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
@@ -69,7 +73,7 @@ func TestKilledWriterLosesNothing(t *testing.T) {
 			}
 			db.Close()
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$", "-test.count=1")
+			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(), crashURLEnv+"="+url)
 			cmd.Stderr = os.Stderr
 			out, err := cmd.StdoutPipe()
