@@ -103,15 +103,21 @@ type Filter struct {
 	Since   time.Time
 	AfterID int64 // for paging: only events with a larger id
 	Limit   int   // 0 means 100
+	Newest  bool  // the most recent Limit events, newest first
 }
 
-// List returns the events matching f, oldest first.
+// List returns the events matching f, oldest first (newest first with
+// f.Newest).
 func List(ctx context.Context, q store.Querier, f Filter) ([]*Event, error) {
 	if f.Scope == "" {
 		return nil, errors.New("audit: list: scope is required")
 	}
 	if f.Limit <= 0 {
 		f.Limit = 100
+	}
+	order := "id"
+	if f.Newest {
+		order = "id DESC"
 	}
 	rows, err := q.QueryContext(ctx, `
 		SELECT `+columns+` FROM audit_event
@@ -120,7 +126,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]*Event, error) {
 		  AND ($3 = '' OR action = $3)
 		  AND occurred_at >= $4
 		  AND id > $5
-		ORDER BY id
+		ORDER BY `+order+`
 		LIMIT $6`,
 		f.Scope, f.Subject, f.Action, f.Since.UTC(), f.AfterID, f.Limit)
 	if err != nil {

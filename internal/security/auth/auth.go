@@ -18,8 +18,13 @@ import (
 	"sync"
 
 	"github.com/ledgersync/ledgersync/internal/clock"
+	"github.com/ledgersync/ledgersync/internal/notify"
+	"github.com/ledgersync/ledgersync/internal/security/geo"
+	"github.com/ledgersync/ledgersync/internal/security/otp"
 	"github.com/ledgersync/ledgersync/internal/security/password"
+	"github.com/ledgersync/ledgersync/internal/security/phone"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
+	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/store"
 )
 
@@ -28,10 +33,20 @@ type Config struct {
 	DB         *store.DB
 	Realm      string // whose logins: "institution", "ledgersync", …
 	AuditScope string // the audit log they are written to; defaults to Realm
+	Name       string // who is speaking in messages: "Demo Community Bank"
 	Policy     policy.Policy
+	Risk       risk.Policy
 	Hasher     *password.Hasher
 	Clock      clock.Clock
 	Logger     *slog.Logger
+
+	// Second factors. Codes and Sender are required for PINs by text or
+	// voice; Geo may be nil (no geolocation: locations are unknown).
+	Codes  *otp.Codes
+	Sender notify.Sender
+	TOTP   *otp.TOTP // nil: no authenticator apps
+	Phones phone.Policy
+	Geo    geo.Locator
 }
 
 // Engine applies a realm's security policy.
@@ -39,10 +54,17 @@ type Engine struct {
 	db     *store.DB
 	realm  string
 	scope  string
+	name   string
 	policy policy.Policy
+	risk   risk.Policy
 	hasher *password.Hasher
 	clock  clock.Clock
 	logger *slog.Logger
+	codes  *otp.Codes
+	sender notify.Sender
+	totp   *otp.TOTP
+	phones phone.Policy
+	geo    geo.Locator
 
 	// dummyHash is verified against when a username is unknown, so that an
 	// unknown username costs the same time as a wrong password and does not
@@ -64,6 +86,12 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.Policy.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := cfg.Risk.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if (cfg.Codes == nil) != (cfg.Sender == nil) {
+		errs = append(errs, errors.New("Codes and Sender go together"))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
@@ -73,9 +101,16 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Geo == nil {
+		cfg.Geo = geo.None{}
+	}
+	if cfg.Name == "" {
+		cfg.Name = cfg.Realm
+	}
 	return &Engine{
-		db: cfg.DB, realm: cfg.Realm, scope: cfg.AuditScope, policy: cfg.Policy,
+		db: cfg.DB, realm: cfg.Realm, scope: cfg.AuditScope, name: cfg.Name, policy: cfg.Policy, risk: cfg.Risk,
 		hasher: cfg.Hasher, clock: cfg.Clock, logger: cfg.Logger,
+		codes: cfg.Codes, sender: cfg.Sender, totp: cfg.TOTP, phones: cfg.Phones, geo: cfg.Geo,
 	}, nil
 }
 
@@ -91,6 +126,8 @@ func (e *Engine) dummy(ctx context.Context) (string, error) {
 
 // Meta describes where a request comes from. It holds no secret.
 type Meta struct {
-	IP        string
-	UserAgent string
+	IP               string
+	UserAgent        string
+	DeviceKnown      bool // the request carried a device cookie this account has used
+	DeviceRegistered bool // … and the member registered that device (S21)
 }

@@ -5,17 +5,24 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ledgersync/ledgersync/internal/clock"
+	"github.com/ledgersync/ledgersync/internal/notify"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/audit"
 	"github.com/ledgersync/ledgersync/internal/security/auth"
+	"github.com/ledgersync/ledgersync/internal/security/geo"
+	"github.com/ledgersync/ledgersync/internal/security/geo/geotest"
+	"github.com/ledgersync/ledgersync/internal/security/otp"
+	"github.com/ledgersync/ledgersync/internal/security/phone"
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
+	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/security/temppass"
 	"github.com/ledgersync/ledgersync/internal/store"
 	"github.com/ledgersync/ledgersync/internal/store/storetest"
@@ -46,7 +53,15 @@ type bundle struct {
 	engine *auth.Engine
 	clock  *clock.Fake
 	logs   *syncBuffer
+	outbox *notify.DevOutbox
 }
+
+// The test geolocation database: 127.0.0.x is Minneapolis, 127.0.1.x San
+// Francisco, 127.0.2.x Moscow (geotest.Sample).
+const (
+	minneapolis  = "127.0.0.10"
+	sanFrancisco = "127.0.1.10"
+)
 
 func setup(t testing.TB, db *store.DB, p policy.Policy, params password.Params) *bundle {
 	t.Helper()
@@ -56,14 +71,28 @@ func setup(t testing.TB, db *store.DB, p policy.Policy, params password.Params) 
 	}
 	logs := &syncBuffer{}
 	fake := clock.NewFake(t0)
+	codes, err := otp.NewCodes([]byte("test code key, 32 bytes or more!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mmdb := filepath.Join(t.TempDir(), "city.mmdb")
+	geotest.Write(t, mmdb, geotest.Sample())
+	locator, err := geo.Open(mmdb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { locator.Close() })
+	outbox := notify.NewDevOutbox(db, fake)
 	e, err := auth.New(auth.Config{
-		DB: db, Realm: "institution", Policy: p, Hasher: hasher, Clock: fake,
+		DB: db, Realm: "institution", Name: "Demo Community Bank", Policy: p, Risk: risk.SeedPolicy(),
+		Hasher: hasher, Clock: fake,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Codes:  codes, Sender: outbox, Phones: phone.DefaultPolicy(), Geo: locator,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bundle{db: db, engine: e, clock: fake, logs: logs}
+	return &bundle{db: db, engine: e, clock: fake, logs: logs, outbox: outbox}
 }
 
 // member creates an account with a password chosen through the engine.

@@ -112,6 +112,20 @@ func (a *Attempt) Failed(ctx context.Context, q store.Querier, now time.Time) (b
 	return n == 1, nil
 }
 
+// Release takes back an attempt that never reached verification (the input
+// was malformed, or there was nothing to verify), without touching earlier
+// failures.
+func (a *Attempt) Release(ctx context.Context, q store.Querier, now time.Time) error {
+	_, err := q.ExecContext(ctx, `
+		UPDATE security_method_state SET failures = failures - 1, updated_at = $1
+		WHERE account_id = $2 AND method = $3 AND failures > 0 AND blocked_at IS NULL`,
+		now, a.AccountID, string(a.Method))
+	if err != nil {
+		return fmt.Errorf("lockout: release an attempt at %s of account %d: %w", a.Method, a.AccountID, err)
+	}
+	return nil
+}
+
 // Unblock clears the method's count and block: a staff action (S4).
 func Unblock(ctx context.Context, q store.Querier, accountID int64, method Method, now time.Time) error {
 	_, err := q.ExecContext(ctx, `

@@ -152,3 +152,28 @@ func TestParallelGuessesCannotPassTheLimit(t *testing.T) {
 		}
 	})
 }
+
+func TestReleaseKeepsEarlierFailures(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		id := newAccount(t, db)
+		for range 2 {
+			if _, err := try(t, db, id, lockout.PIN, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, err := lockout.Begin(ctx, db.Writer(), id, lockout.PIN, 3, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Release(ctx, db.Writer(), now); err != nil {
+			t.Fatal(err)
+		}
+		// Two failures remain: the next wrong PIN is the third and blocks.
+		blocked, err := try(t, db, id, lockout.PIN, false)
+		if err != nil || !blocked {
+			t.Fatalf("a wrong PIN after a released attempt: blocked=%v err=%v, want the block", blocked, err)
+		}
+	})
+}
