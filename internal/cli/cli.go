@@ -86,6 +86,7 @@ config file (--config); ` + "`ledgersync config`" + ` shows the effective values
 		e.configCommand(),
 		e.migrateCommand(),
 		e.serveCommand(),
+		e.keysCommand(),
 	)
 	return root
 }
