@@ -114,9 +114,7 @@ func Seed() Policy {
 		ActivationCodeTTL:           day,
 		PasswordExpiryDays:          90,
 		PasswordExpiryWarningDays:   7,
-		QuestionCount:               3,
 		QuestionMode:                Rotating,
-		AnswerMaxLength:             30,
 		QuestionsAsSecondFactor:     true,
 		RecollectEvery:              180 * day,
 		MaxPhones:                   4,
@@ -190,9 +188,7 @@ func (p Policy) Validate() error {
 	check(p.PasswordExpiryDays == NeverExpires || (p.PasswordExpiryDays >= 1 && p.PasswordExpiryDays <= 90),
 		"password_expiry_days", "%d is neither 1–90 nor 999 (never)", p.PasswordExpiryDays)
 	intIn(p.PasswordExpiryWarningDays, 0, 30, "password_expiry_warning_days")
-	intIn(p.QuestionCount, 3, 3, "question_count")
 	check(p.QuestionMode == Rotating || p.QuestionMode == TwoOfThree, "question_mode", "%q is not rotating or two_of_three", p.QuestionMode)
-	intIn(p.AnswerMaxLength, 10, 100, "answer_max_length")
 	check(p.RecollectEvery == 0 || (p.RecollectEvery >= 30*day && p.RecollectEvery <= 730*day),
 		"recollect_every", "%s is neither 0 (never) nor 30–730 days", p.RecollectEvery)
 	intIn(p.MaxPhones, 1, 4, "max_phones")

@@ -35,7 +35,6 @@ func TestSeedIsTheSeedDocuments(t *testing.T) {
 		{"complexity 3 of 4", p.PasswordComplexity, true},
 		{"lockout after", p.LockoutAfter, 3},
 		{"question mode", p.QuestionMode, Rotating},
-		{"answer length", p.AnswerMaxLength, 30},
 		{"re-collection", p.RecollectEvery, 180 * 24 * time.Hour},
 		{"PIN digits", p.CodeDigits, 6},
 		{"PIN lifetime", p.CodeTTL, 5 * time.Minute},
