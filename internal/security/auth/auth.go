@@ -130,4 +130,5 @@ type Meta struct {
 	UserAgent        string
 	DeviceKnown      bool // the request carried a device cookie this account has used
 	DeviceRegistered bool // … and the member registered that device (S21)
+	SessionID        int64 // the session making the request; kept when a credential change ends the others
 }

@@ -65,6 +65,11 @@ const (
 
 func setup(t testing.TB, db *store.DB, p policy.Policy, params password.Params) *bundle {
 	t.Helper()
+	return setupRisk(t, db, p, params, risk.SeedPolicy())
+}
+
+func setupRisk(t testing.TB, db *store.DB, p policy.Policy, params password.Params, rp risk.Policy) *bundle {
+	t.Helper()
 	hasher, err := password.NewHasher(params, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +89,7 @@ func setup(t testing.TB, db *store.DB, p policy.Policy, params password.Params) 
 	t.Cleanup(func() { locator.Close() })
 	outbox := notify.NewDevOutbox(db, fake)
 	e, err := auth.New(auth.Config{
-		DB: db, Realm: "institution", Name: "Demo Community Bank", Policy: p, Risk: risk.SeedPolicy(),
+		DB: db, Realm: "institution", Name: "Demo Community Bank", Policy: p, Risk: rp,
 		Hasher: hasher, Clock: fake,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Codes:  codes, Sender: outbox, Phones: phone.DefaultPolicy(), Geo: locator,

@@ -9,6 +9,7 @@ import (
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/lockout"
 	"github.com/ledgersync/ledgersync/internal/security/password"
+	"github.com/ledgersync/ledgersync/internal/security/session"
 	"github.com/ledgersync/ledgersync/internal/security/temppass"
 )
 
@@ -31,9 +32,10 @@ func (e *Engine) Rules(a *account.Account) password.Rules {
 	}
 }
 
-// ChangePassword sets a password the member chose. It returns the problems
-// to show when the password breaks a rule or repeats the current (or
-// temporary) password (S5), and changes nothing then.
+// ChangePassword sets a password the member chose and ends every other
+// session of the account (m.SessionID is kept). It returns the problems to
+// show when the password breaks a rule or repeats the current (or temporary)
+// password (S5), and changes nothing then.
 func (e *Engine) ChangePassword(ctx context.Context, accountID int64, newPassword string, personal password.Personal, m Meta) ([]password.Problem, error) {
 	a, err := account.Get(ctx, e.db.Reader(), accountID)
 	if err != nil {
@@ -55,6 +57,10 @@ func (e *Engine) ChangePassword(ctx context.Context, accountID int64, newPasswor
 	now := e.clock.Now()
 	err = e.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := account.SetPassword(ctx, tx, a.ID, hash, false, time.Time{}, now); err != nil {
+			return err
+		}
+		// Whoever else was signed in with the old password is signed out.
+		if _, err := session.DestroyAllForAccount(ctx, tx, a.ID, m.SessionID); err != nil {
 			return err
 		}
 		return e.audit(ctx, tx, a.ID, "password.changed", m, nil)
