@@ -128,7 +128,7 @@ func (e *Engine) dummy(ctx context.Context) (string, error) {
 type Meta struct {
 	IP               string
 	UserAgent        string
-	DeviceKnown      bool // the request carried a device cookie this account has used
-	DeviceRegistered bool // … and the member registered that device (S21)
+	DeviceKnown      bool  // the request carried a device cookie this account has used
+	DeviceRegistered bool  // … and the member registered that device (S21)
 	SessionID        int64 // the session making the request; kept when a credential change ends the others
 }
