@@ -35,7 +35,6 @@ type Config struct {
 	AuditScope string // the audit log they are written to; defaults to Realm
 	Name       string // who is speaking in messages: "Demo Community Bank"
 	Policy     policy.Policy
-	Risk       risk.Policy
 	Hasher     *password.Hasher
 	Clock      clock.Clock
 	Logger     *slog.Logger
@@ -86,9 +85,6 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.Policy.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	if err := cfg.Risk.Validate(); err != nil {
-		errs = append(errs, err)
-	}
 	if (cfg.Codes == nil) != (cfg.Sender == nil) {
 		errs = append(errs, errors.New("Codes and Sender go together"))
 	}
@@ -108,7 +104,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Name = cfg.Realm
 	}
 	return &Engine{
-		db: cfg.DB, realm: cfg.Realm, scope: cfg.AuditScope, name: cfg.Name, policy: cfg.Policy, risk: cfg.Risk,
+		db: cfg.DB, realm: cfg.Realm, scope: cfg.AuditScope, name: cfg.Name, policy: cfg.Policy, risk: cfg.Policy.Risk,
 		hasher: cfg.Hasher, clock: cfg.Clock, logger: cfg.Logger,
 		codes: cfg.Codes, sender: cfg.Sender, totp: cfg.TOTP, phones: cfg.Phones, geo: cfg.Geo,
 	}, nil

@@ -22,7 +22,6 @@ import (
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/phone"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
-	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/security/temppass"
 	"github.com/ledgersync/ledgersync/internal/store"
 	"github.com/ledgersync/ledgersync/internal/store/storetest"
@@ -65,11 +64,6 @@ const (
 
 func setup(t testing.TB, db *store.DB, p policy.Policy, params password.Params) *bundle {
 	t.Helper()
-	return setupRisk(t, db, p, params, risk.SeedPolicy())
-}
-
-func setupRisk(t testing.TB, db *store.DB, p policy.Policy, params password.Params, rp risk.Policy) *bundle {
-	t.Helper()
 	hasher, err := password.NewHasher(params, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +83,7 @@ func setupRisk(t testing.TB, db *store.DB, p policy.Policy, params password.Para
 	t.Cleanup(func() { locator.Close() })
 	outbox := notify.NewDevOutbox(db, fake)
 	e, err := auth.New(auth.Config{
-		DB: db, Realm: "institution", Name: "Demo Community Bank", Policy: p, Risk: rp,
+		DB: db, Realm: "institution", Name: "Demo Community Bank", Policy: p,
 		Hasher: hasher, Clock: fake,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Codes:  codes, Sender: outbox, Phones: phone.DefaultPolicy(), Geo: locator,
@@ -336,6 +330,33 @@ func TestParallelWrongPasswords(t *testing.T) {
 		}
 		if n := len(b.events(t, "password.failed")); n != 3 {
 			t.Fatalf("%d passwords were verified and failed, want exactly 3", n)
+		}
+	})
+}
+
+func TestPasswordExpiryWarning(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		p := policy.Seed()
+		p.PasswordExpiryDays, p.PasswordExpiryWarningDays = 30, 7
+		b := setup(t, db, p, password.TestParams())
+		a := b.member(t, "uma member", "Uma-Umbrella-5")
+		b.clock.Advance(22 * 24 * time.Hour)
+		if got, err := b.engine.PasswordsExpiringSoon(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("on day 22 of 30: %v %v, want nobody warned yet", got, err)
+		}
+		b.clock.Advance(24*time.Hour + time.Second)
+		got, err := b.engine.PasswordsExpiringSoon(ctx)
+		if err != nil || len(got) != 1 || got[0].AccountID != a.ID || !got[0].ExpiresAt.Equal(t0.Add(30*24*time.Hour)) {
+			t.Fatalf("on day 23: %+v %v, want uma warned, expiring on day 30", got, err)
+		}
+		// A login resets the clock: no warning any more.
+		if err := b.engine.CompleteLogin(ctx, a, auth.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := b.engine.PasswordsExpiringSoon(ctx); len(got) != 0 {
+			t.Fatalf("after a login: %+v, want nobody", got)
 		}
 	})
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/ledgersync/ledgersync/internal/security/otp"
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
-	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/security/session"
 	"github.com/ledgersync/ledgersync/internal/store"
 	"github.com/ledgersync/ledgersync/internal/store/storetest"
@@ -103,9 +102,9 @@ func TestTwoFactorSkipUntilMandatory(t *testing.T) {
 			t.Fatalf("skipped at %v, want %v", got.TwoFactorSkippedAt, t0)
 		}
 
-		rp := risk.SeedPolicy()
-		rp.TwoFactorMandatoryFrom = t0.Add(30 * 24 * time.Hour)
-		june := setupRisk(t, db, policy.Seed(), password.TestParams(), rp)
+		p := policy.Seed()
+		p.Risk.TwoFactorMandatoryFrom = t0.Add(30 * 24 * time.Hour)
+		june := setup(t, db, p, password.TestParams())
 		june.clock.Advance(29 * 24 * time.Hour)
 		if err := june.engine.SetTwoFactor(ctx, a, false, auth.Meta{}); err != nil {
 			t.Fatalf("skip the day before the mandatory date: %v", err)

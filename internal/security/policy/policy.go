@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ledgersync/ledgersync/internal/security/risk"
+	"github.com/ledgersync/ledgersync/internal/security/session"
 )
 
 // QuestionMode says how challenge questions are asked (S9).
@@ -85,14 +88,18 @@ type Policy struct {
 	CodeMaxAttempts int
 	AccessCodeTTL   time.Duration // staff-issued one-time access: at most 24 h
 
-	// Two-factor enrolment (S17–S18).
-	TwoFactorMandatoryFrom time.Time // zero: optional ("skip for now") forever
-	HighSecurityByDefault  bool
+	// Security level for new members (S18); the two-factor mandatory date
+	// (S17) is Risk.TwoFactorMandatoryFrom.
+	HighSecurityByDefault bool
+
+	// Adaptive risk (S17–S21): score weights, thresholds, impossible travel,
+	// dollar rules, the two-factor mandatory date.
+	Risk risk.Policy
 
 	// Sessions (S23).
 	IdleTimeoutSecurity time.Duration // login and security screens
 	IdleTimeoutDefault  time.Duration // everywhere else
-	IdleWarningAfter    time.Duration // the "2 minutes left" warning shows after this much idleness
+	IdleWarningBefore   time.Duration // the "2 minutes left" warning shows this long before the idle deadline
 	SessionMaxAge       time.Duration // absolute cap, activity or not
 }
 
@@ -124,8 +131,9 @@ func Seed() Policy {
 		AccessCodeTTL:               day,
 		IdleTimeoutSecurity:         5 * time.Minute,
 		IdleTimeoutDefault:          15 * time.Minute,
-		IdleWarningAfter:            3 * time.Minute,
+		IdleWarningBefore:           2 * time.Minute,
 		SessionMaxAge:               12 * time.Hour,
+		Risk:                        risk.SeedPolicy(),
 	}
 }
 
@@ -143,7 +151,18 @@ func Modern() Policy {
 	p.QuestionsAsSecondFactor = false
 	p.CodeTTL = 10 * time.Minute
 	p.LockoutAfter = 3
+	p.Risk = risk.ModernPolicy()
 	return p
+}
+
+// Sessions is the session timeouts of the policy.
+func (p Policy) Sessions() session.Policy {
+	return session.Policy{
+		IdleDefault:  p.IdleTimeoutDefault,
+		IdleSecurity: p.IdleTimeoutSecurity,
+		Absolute:     p.SessionMaxAge,
+		Warning:      p.IdleWarningBefore,
+	}
 }
 
 // ByName returns the named profile.
@@ -198,7 +217,10 @@ func (p Policy) Validate() error {
 	durIn(p.AccessCodeTTL, 10*time.Minute, day, "access_code_ttl")
 	durIn(p.IdleTimeoutSecurity, time.Minute, 30*time.Minute, "idle_timeout_security")
 	durIn(p.IdleTimeoutDefault, p.IdleTimeoutSecurity, 2*time.Hour, "idle_timeout_default")
-	durIn(p.IdleWarningAfter, 30*time.Second, p.IdleTimeoutSecurity-30*time.Second, "idle_warning_after")
+	durIn(p.IdleWarningBefore, 30*time.Second, p.IdleTimeoutSecurity-30*time.Second, "idle_warning_before")
 	durIn(p.SessionMaxAge, p.IdleTimeoutDefault, 7*day, "session_max_age")
+	if err := p.Risk.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("policy: risk: %w", err))
+	}
 	return errors.Join(errs...)
 }

@@ -41,7 +41,7 @@ func TestSeedIsTheSeedDocuments(t *testing.T) {
 		{"phones", p.MaxPhones, 4},
 		{"idle on security screens", p.IdleTimeoutSecurity, 5 * time.Minute},
 		{"idle elsewhere", p.IdleTimeoutDefault, 15 * time.Minute},
-		{"warning after", p.IdleWarningAfter, 3 * time.Minute},
+		{"warning 2 minutes before (after 3 idle on security screens)", p.IdleWarningBefore, 2 * time.Minute},
 		{"temporary password", p.TempPasswordTTL, 24 * time.Hour},
 		{"activation code", p.ActivationCodeTTL, 24 * time.Hour},
 	}
@@ -70,12 +70,12 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 	p.PasswordExpiryDays = 120     // neither 1–90 nor 999
 	p.QuestionMode = "one_of_five" // unknown
 	p.CodeTTL = time.Hour          // codes live at most 10 minutes
-	p.IdleWarningAfter = 6 * time.Minute
+	p.IdleWarningBefore = 6 * time.Minute
 	err := p.Validate()
 	if err == nil {
 		t.Fatal("an invalid policy passed")
 	}
-	for _, field := range []string{"password_min_length", "password_expiry_days", "question_mode", "code_ttl", "idle_warning_after"} {
+	for _, field := range []string{"password_min_length", "password_expiry_days", "question_mode", "code_ttl", "idle_warning_before"} {
 		if !strings.Contains(err.Error(), field) {
 			t.Errorf("the error does not name %s: %v", field, err)
 		}
@@ -84,5 +84,16 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 	p.PasswordExpiryDays = NeverExpires
 	if err := p.Validate(); err != nil {
 		t.Errorf("999 (never) was refused: %v", err)
+	}
+}
+
+func TestSessionsFollowThePolicy(t *testing.T) {
+	t.Parallel()
+	s := Seed().Sessions()
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if s.IdleSecurity != 5*time.Minute || s.IdleDefault != 15*time.Minute || s.IdleSecurity-s.Warning != 3*time.Minute {
+		t.Fatalf("seed sessions %+v: want 5/15 min and the warning after 3 idle minutes", s)
 	}
 }
