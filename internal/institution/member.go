@@ -28,6 +28,8 @@ type Member struct {
 	ActivityGroup     string // for abnormal activity monitoring (S30)
 	Watermark         string // the image id chosen at enrolment (S22)
 	Controls          risk.Controls
+	QuestionMode      string // "" for the institution's policy, or "rotating" / "two_of_three" for this member
+	HasConfirmation   bool   // the member set a confirmation code for transfers (S21)
 	CreatedAt         time.Time
 }
 
@@ -98,10 +100,10 @@ func CreateMember(ctx context.Context, q store.Querier, m *Member, now time.Time
 	m.CreatedAt = now
 	err = q.QueryRowContext(ctx, `
 		INSERT INTO bank_member (member_number, security_account_id, first_name, last_name, email, phone_on_file,
-			address, ssn_first4, ssn_last4, birth_year, activity_group, watermark, controls, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+			address, ssn_first4, ssn_last4, birth_year, activity_group, watermark, controls, question_mode, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 		m.Number, nullID(m.SecurityAccountID), m.FirstName, m.LastName, m.Email, m.PhoneOnFile,
-		strings.Join(m.Address, "\n"), m.SSNFirst4, m.SSNLast4, m.BirthYear, m.ActivityGroup, m.Watermark, ctl, now,
+		strings.Join(m.Address, "\n"), m.SSNFirst4, m.SSNLast4, m.BirthYear, m.ActivityGroup, m.Watermark, ctl, m.QuestionMode, now,
 	).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("institution: create member %s: %w", m.Number, store.Err(err))
@@ -110,14 +112,14 @@ func CreateMember(ctx context.Context, q store.Querier, m *Member, now time.Time
 }
 
 const memberColumns = `id, member_number, security_account_id, first_name, last_name, email, phone_on_file, address,
-	ssn_first4, ssn_last4, birth_year, activity_group, watermark, controls, created_at`
+	ssn_first4, ssn_last4, birth_year, activity_group, watermark, controls, question_mode, confirmation_hash <> '', created_at`
 
 func scanMember(s interface{ Scan(...any) error }) (*Member, error) {
 	var m Member
 	var sec sql.NullInt64
 	var addr, ctl string
 	err := s.Scan(&m.ID, &m.Number, &sec, &m.FirstName, &m.LastName, &m.Email, &m.PhoneOnFile, &addr,
-		&m.SSNFirst4, &m.SSNLast4, &m.BirthYear, &m.ActivityGroup, &m.Watermark, &ctl, &m.CreatedAt)
+		&m.SSNFirst4, &m.SSNLast4, &m.BirthYear, &m.ActivityGroup, &m.Watermark, &ctl, &m.QuestionMode, &m.HasConfirmation, &m.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -226,4 +228,31 @@ func oneRow(res sql.Result, err error, format string, args ...any) error {
 		return fmt.Errorf("institution: "+format+": %w", append(args, store.ErrNotFound)...)
 	}
 	return nil
+}
+
+// SetQuestionMode overrides the institution's question mode for one member
+// ("" returns to the policy's).
+func SetQuestionMode(ctx context.Context, q store.Querier, memberID int64, mode string) error {
+	if mode != "" && mode != "rotating" && mode != "two_of_three" {
+		return fmt.Errorf("institution: question mode %q is not rotating or two_of_three", mode)
+	}
+	res, err := q.ExecContext(ctx, `UPDATE bank_member SET question_mode = $1 WHERE id = $2`, mode, memberID)
+	return oneRow(res, err, "set the question mode of member %d", memberID)
+}
+
+// SetConfirmationHash stores the hash of the member's confirmation code
+// for transfers (S21); "" removes it.
+func SetConfirmationHash(ctx context.Context, q store.Querier, memberID int64, hash string) error {
+	res, err := q.ExecContext(ctx, `UPDATE bank_member SET confirmation_hash = $1 WHERE id = $2`, hash, memberID)
+	return oneRow(res, err, "set the confirmation code of member %d", memberID)
+}
+
+// ConfirmationHash returns the stored hash of the member's confirmation
+// code, "" when none is set.
+func ConfirmationHash(ctx context.Context, q store.Querier, memberID int64) (string, error) {
+	var h string
+	if err := q.QueryRowContext(ctx, `SELECT confirmation_hash FROM bank_member WHERE id = $1`, memberID).Scan(&h); err != nil {
+		return "", fmt.Errorf("institution: confirmation code of member %d: %w", memberID, store.Err(err))
+	}
+	return h, nil
 }

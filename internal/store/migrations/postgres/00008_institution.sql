@@ -17,6 +17,8 @@ CREATE TABLE bank_member (
     activity_group      TEXT NOT NULL DEFAULT 'personal', -- abnormal activity monitoring (S30)
     watermark           TEXT NOT NULL DEFAULT '',   -- chosen image (S22)
     controls            TEXT NOT NULL DEFAULT '{}', -- Personal Internet Branch settings (S21), JSON
+    confirmation_hash   TEXT NOT NULL DEFAULT '',   -- the member's confirmation code for transfers (S21), argon2id
+    question_mode       TEXT NOT NULL DEFAULT '',   -- '' = the policy's; 'rotating' | 'two_of_three'
     created_at          TIMESTAMPTZ NOT NULL
 );
 
@@ -74,7 +76,7 @@ CREATE TABLE bank_transfer (
     to_name           TEXT NOT NULL DEFAULT '',
     amount            BIGINT NOT NULL,
     memo              TEXT NOT NULL DEFAULT '',
-    confirmation      TEXT NOT NULL UNIQUE,          -- shown to the member (S21)
+    reference         TEXT NOT NULL UNIQUE,          -- the number the member keeps as a receipt
     status            TEXT NOT NULL,                -- 'completed' | 'pending' | 'refused'
     created_at        TIMESTAMPTZ NOT NULL
 );
