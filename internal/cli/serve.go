@@ -28,7 +28,7 @@ SIGINT or SIGTERM stops it gracefully.`,
 			if err := checkSchema(ctx, db); err != nil {
 				return err
 			}
-			return e.runHTTP(ctx, "ledgersync", healthRoutes(db))
+			return e.runHTTP(ctx, "ledgersync", healthRoutes(db), nil)
 		},
 	}
 }

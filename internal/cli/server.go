@@ -13,8 +13,9 @@ import (
 // is configured) until ctx ends, then shuts down gracefully: it stops
 // accepting connections and waits up to the shutdown timeout for requests in
 // flight. It logs the URL it listens on, with the real port when the address
-// asked for port 0.
-func (e *env) runHTTP(ctx context.Context, name string, handler http.Handler) error {
+// asked for port 0. ready, when not nil, is called with the base URL once
+// the server listens.
+func (e *env) runHTTP(ctx context.Context, name string, handler http.Handler, ready func(base string)) error {
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("%s: listen on %s: %w", name, e.cfg.Addr, err)
@@ -33,7 +34,11 @@ func (e *env) runHTTP(ctx context.Context, name string, handler http.Handler) er
 	if e.cfg.TLSCert != "" {
 		scheme = "https"
 	}
-	e.logger.Info("listening", "service", name, "url", scheme+"://"+ln.Addr().String())
+	base := scheme + "://" + ln.Addr().String()
+	e.logger.Info("listening", "service", name, "url", base)
+	if ready != nil {
+		ready(base)
+	}
 
 	served := make(chan error, 1)
 	go func() {
