@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ledgersync/ledgersync/internal/security/otp"
 	"github.com/ledgersync/ledgersync/internal/security/secretbox"
 	"github.com/ledgersync/ledgersync/internal/store"
 )
@@ -169,6 +170,9 @@ func (e *env) openBox(create bool) (*secretbox.Box, error) {
 // become unreadable once drop-inactive removes their key.
 func (e *env) encryptedColumns() ([]secretbox.Column, error) {
 	var reg secretbox.Registry
+	if err := reg.Add(otp.EncryptedColumns()...); err != nil {
+		return nil, err
+	}
 	return reg.Columns(), nil
 }
 

@@ -42,6 +42,9 @@ func TestKeysCommands(t *testing.T) {
 		t.Fatalf("keys status before init exited %d: %q; want it to say there is no keyset and how to make one", code, errOut)
 	}
 
+	if code, _, errOut := runKeys(t, vars, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate up: %s", errOut)
+	}
 	code, out, errOut := runKeys(t, vars, "keys", "init")
 	if code != 0 || !strings.Contains(out, "created keyset "+keyset) {
 		t.Fatalf("keys init exited %d: %q %q", code, out, errOut)
@@ -58,7 +61,7 @@ func TestKeysCommands(t *testing.T) {
 	}
 
 	code, out, errOut = runKeys(t, vars, "keys", "rotate")
-	if code != 0 || !strings.Contains(out, "new primary key") || !strings.Contains(out, "nothing to re-encrypt") {
+	if code != 0 || !strings.Contains(out, "new primary key") || !strings.Contains(out, "security_totp.secret_sealed") {
 		t.Fatalf("keys rotate exited %d: %q %q", code, out, errOut)
 	}
 	_, out, _ = runKeys(t, vars, "keys", "status")

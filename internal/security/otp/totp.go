@@ -12,6 +12,8 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/ledgersync/ledgersync/internal/store"
+
+	"github.com/ledgersync/ledgersync/internal/security/secretbox"
 )
 
 // Sealer encrypts a small secret bound to associated data, and opens it
@@ -296,4 +298,10 @@ func (t *TOTP) StatusOf(ctx context.Context, q store.Querier, accountID int64) (
 		s.ConfirmedAt = confirmed.Time.UTC()
 	}
 	return s, nil
+}
+
+// EncryptedColumns are the columns this package stores sealed values in,
+// for key rotation (`ledgersync keys rotate` re-encrypts them).
+func EncryptedColumns() []secretbox.Column {
+	return []secretbox.Column{{Table: "security_totp", IDColumn: "account_id", Column: "secret_sealed", AAD: totpAAD}}
 }
