@@ -61,7 +61,7 @@ func chromiumPath() string {
 // repository root (a directory git ignores), for people to look at.
 func Screenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 is PNG; below it, JPEG
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return

@@ -84,6 +84,17 @@ func TestActivationCodeByEmailLasts24Hours(t *testing.T) {
 		if err := b.engine.VerifyActivationCode(ctx, a, "enrol-2", code, auth.Meta{}); !errors.Is(err, otp.ErrExpired) {
 			t.Fatalf("the activation code after 24 h: %v, want ErrExpired", err)
 		}
+		// By text to the phone on file, which is not yet one of the account's phones.
+		if err := b.engine.SendActivationCode(ctx, a, "enrol-3", notify.SMS, "+12025550101", auth.Meta{}); err != nil {
+			t.Fatalf("an activation code by text: %v", err)
+		}
+		text, err := b.outbox.Latest(ctx, "+12025550101", notify.SMS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.engine.VerifyActivationCode(ctx, a, "enrol-3", regexp.MustCompile(`\b\d{6}\b`).FindString(text.Body), auth.Meta{}); err != nil {
+			t.Fatalf("the texted activation code: %v", err)
+		}
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/audit"
+	"github.com/ledgersync/ledgersync/internal/security/challenge"
 	"github.com/ledgersync/ledgersync/internal/security/geo"
 	"github.com/ledgersync/ledgersync/internal/security/lockout"
 	"github.com/ledgersync/ledgersync/internal/security/otp"
@@ -96,6 +97,26 @@ func (e *Engine) methods(ctx context.Context, a *account.Account) (available, bl
 	for _, ph := range phones {
 		for _, c := range e.phones.ChannelsFor(ph) {
 			available = append(available, risk.Method(c))
+		}
+	}
+	if len(phones) > 0 {
+		available = append(available, risk.MethodCallback) // an out-of-band call instead of questions (S15)
+	}
+	if e.policy.QuestionsAsSecondFactor {
+		if has, err := challenge.HasQuestions(ctx, e.db.Reader(), a.ID); err != nil {
+			return nil, nil, fmt.Errorf("auth: methods: %w", err)
+		} else if has {
+			available = append(available, risk.MethodQuestions)
+		}
+	}
+	codes, err := otp.ListAccessCodes(ctx, e.db.Reader(), a.ID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: methods: %w", err)
+	}
+	for _, c := range codes {
+		if c.Status(e.clock.Now()) == "active" {
+			available = append(available, risk.MethodAccessCode)
+			break
 		}
 	}
 	if e.totp != nil {

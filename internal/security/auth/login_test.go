@@ -214,3 +214,30 @@ func TestGeographicBlockDeniesAndTellsTheMember(t *testing.T) {
 		}
 	})
 }
+
+// A member with questions but no phone can still pass a step-up with the
+// questions (seed policy), and a staff access code becomes a way in.
+func TestStepUpOffersQuestionsAndAccessCodes(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		b := setup(t, db, policy.Seed(), password.TestParams())
+		a := b.member(t, "vera member", "Vera-Vase-31")
+		b.setQuestions(t, a)
+		staff := b.member(t, "desk member", "Desk-Lamp-88")
+		if _, _, err := b.engine.IssueAccessCode(ctx, a.ID, staff.ID, "lost phone", auth.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := b.engine.Assess(ctx, a, auth.Meta{IP: sanFrancisco}, risk.ActionLogin, 0, risk.Controls{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := map[risk.Method]bool{}
+		for _, m := range d.Methods {
+			has[m] = true
+		}
+		if d.Outcome != risk.StepUp || !has[risk.MethodQuestions] || !has[risk.MethodAccessCode] || has[risk.MethodSMS] {
+			t.Fatalf("a new device for a member with questions, an access code and no phone: %v %v", d.Outcome, d.Methods)
+		}
+	})
+}

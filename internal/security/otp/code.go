@@ -76,7 +76,8 @@ type Issue struct {
 	Purpose string // "login", "enrol", "transfer", …
 	Channel Channel
 	// PhoneID is the destination phone for SMS and Voice (one of the
-	// account's phones); 0 for Email. Whether the phone can receive the
+	// account's phones, or 0 for a number not yet among them, such as the
+	// phone on file an activation code goes to); 0 for Email. Whether the phone can receive the
 	// channel is phone.Policy.CheckChannel's question, asked by the caller.
 	PhoneID int64
 	// TTL is how long the code is valid; 0 means DefaultTTL.
@@ -115,8 +116,10 @@ func (r *Issue) validate() error {
 	}
 	switch r.Channel {
 	case SMS, Voice:
-		if r.PhoneID <= 0 {
-			errs = append(errs, fmt.Errorf("channel %s needs a destination phone", r.Channel))
+		// PhoneID 0: a number that is not (yet) one of the account's phones,
+		// such as the phone on file an activation code goes to (S7).
+		if r.PhoneID < 0 {
+			errs = append(errs, fmt.Errorf("phone id %d is not valid", r.PhoneID))
 		}
 	case Email:
 		if r.PhoneID != 0 {

@@ -301,7 +301,7 @@ func TestIssueValidates(t *testing.T) {
 			{"no purpose", func(r *otp.Issue) { r.Purpose = "" }},
 			{"flow with a newline", func(r *otp.Issue) { r.FlowID = "a\nb" }},
 			{"unknown channel", func(r *otp.Issue) { r.Channel = "fax" }},
-			{"sms without a phone", func(r *otp.Issue) { r.PhoneID = 0 }},
+			{"negative phone id", func(r *otp.Issue) { r.PhoneID = -1 }},
 			{"email with a phone", func(r *otp.Issue) { r.Channel = otp.Email }},
 			{"5 digits", func(r *otp.Issue) { r.Digits = 5 }},
 			{"11 digits", func(r *otp.Issue) { r.Digits = 11 }},
