@@ -87,6 +87,7 @@ config file (--config); ` + "`ledgersync config`" + ` shows the effective values
 		e.migrateCommand(),
 		e.serveCommand(),
 		e.keysCommand(),
+		e.bankCommand(),
 	)
 	return root
 }

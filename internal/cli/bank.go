@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/bankapp"
+	"github.com/ledgersync/ledgersync/internal/institution/bankseed"
+	"github.com/ledgersync/ledgersync/internal/institution/console"
+	"github.com/ledgersync/ledgersync/internal/institution/web"
+	"github.com/ledgersync/ledgersync/internal/security/password"
+	"github.com/ledgersync/ledgersync/internal/security/policy"
+	"github.com/ledgersync/ledgersync/internal/security/secretbox"
+	"github.com/ledgersync/ledgersync/internal/store"
+)
+
+// The demo bank, as documented in the README.
+var demoInfo = bankapp.Info{
+	Name: "Demo Community Bank", ORG: "DEMOBANK", FID: "9001", Routing: "123456780",
+	Phone: "(202) 555-0100", Address: []string{"1 Demo Plaza", "Washington, DC 20001"}, Demo: true,
+}
+
+const (
+	demoStaffUser     = "bankstaff"
+	demoStaffPassword = "Counter-Ledger-2026"
+)
+
+func (e *env) bankCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bank",
+		Short: "The institution server: online banking for a bank or credit union",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError{errors.New("bank needs a subcommand: serve or seed")}
+		},
+	}
+	var demo bool
+	var profile string
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the member site and the staff console (/staff/)",
+		Long: `Run the institution server on --addr against --database.
+
+With --demo it runs "Demo Community Bank" on its own SQLite file
+(<data-dir>/demo-bank.db unless --database is given), migrating and seeding it
+first: 13 months of history, the members alice, bob, carol, dave and erin
+(password Demo-pass-2026), a staff login, and codes delivered to the dev
+outbox at /dev/outbox.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.bankServe(cmd, demo, profile)
+		},
+	}
+	serve.Flags().BoolVar(&demo, "demo", false, "run the seeded demo bank, with the dev outbox")
+	serve.Flags().StringVar(&profile, "policy", "seed", "security policy profile: seed or modern")
+
+	var members, months int
+	var seed int64
+	seedCmd := &cobra.Command{
+		Use:   "seed",
+		Short: "Fill the bank with generated members and history (the same inputs give the same data)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			db, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := checkSchema(ctx, db); err != nil {
+				return err
+			}
+			sum, err := bankseed.Generate(ctx, db, bankseed.Options{Members: members, Months: months, Seed: seed, Now: e.clock.Now()})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s: %d members, %d accounts, %d transactions, %d statements\n",
+				db, sum.Members, sum.Accounts, sum.Transactions, sum.Statements)
+			return nil
+		},
+	}
+	seedCmd.Flags().IntVar(&members, "members", 50, "how many members")
+	seedCmd.Flags().IntVar(&months, "months", 13, "months of history")
+	seedCmd.Flags().Int64Var(&seed, "seed", 1, "random seed")
+	cmd.AddCommand(serve, seedCmd)
+	return cmd
+}
+
+func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string) error {
+	ctx := cmd.Context()
+	p, err := policy.ByName(profile)
+	if err != nil {
+		return usageError{err}
+	}
+	dbURL := e.cfg.DatabaseURL
+	if demo && !cmd.Flags().Changed("database") && e.getenv("LEDGERSYNC_DATABASE_URL") == "" {
+		dbURL = filepath.Join(e.cfg.DataDir, "demo-bank.db")
+	}
+	db, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if demo {
+		if _, err := migrate(ctx, db); err != nil {
+			return err
+		}
+	} else if err := checkSchema(ctx, db); err != nil {
+		return err
+	}
+
+	masterKey, err := e.masterKey(demo)
+	if err != nil {
+		return err
+	}
+	box, err := secretbox.Open(masterKey, filepath.Join(e.cfg.DataDir, secretbox.KeysetFileName), true, secretbox.WithClock(e.clock))
+	if err != nil {
+		return err
+	}
+	hasher, err := password.NewHasher(password.DefaultParams(), 0)
+	if err != nil {
+		return err
+	}
+	info := bankapp.Info{Name: "Institution", Demo: false}
+	if demo {
+		info = demoInfo
+	}
+	app, err := bankapp.New(bankapp.Config{
+		DB: db, Clock: e.clock, Logger: e.logger, Info: info, Policy: p, Hasher: hasher,
+		MasterKey: masterKey, Sealer: box,
+	})
+	if err != nil {
+		return err
+	}
+	if demo {
+		if _, err := bankseed.Demo(ctx, db, app.Members, e.clock.Now()); err != nil {
+			return fmt.Errorf("seed the demo bank: %w", err)
+		}
+		if _, err := console.CreateStaff(ctx, app, demoStaffUser, demoStaffPassword, "Pat Teller", institution.Admin); err != nil && !errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("create the demo staff login: %w", err)
+		}
+	}
+	site, err := web.New(app)
+	if err != nil {
+		return err
+	}
+	staff, err := console.New(app)
+	if err != nil {
+		return err
+	}
+	mux := healthRoutes(db)
+	mux.Handle("/staff/", staff)
+	mux.Handle("/", site)
+	var ready func(string)
+	if demo {
+		ready = func(base string) { e.printDemoBank(base, db) }
+	}
+	return e.runHTTP(ctx, "bank", mux, ready)
+}
+
+// masterKey returns the configured master key. A demo without one gets a
+// key of its own, kept in the data directory so restarts can still read
+// what it sealed.
+func (e *env) masterKey(demo bool) ([]byte, error) {
+	if len(e.cfg.MasterKey) > 0 {
+		return e.cfg.MasterKey, nil
+	}
+	if !demo {
+		return nil, errors.New("LEDGERSYNC_MASTER_KEY (or LEDGERSYNC_MASTER_KEY_FILE) is required: generate one with `openssl rand -base64 32`")
+	}
+	path := filepath.Join(e.cfg.DataDir, "demo-master-key")
+	if raw, err := os.ReadFile(path); err == nil {
+		return base64.StdEncoding.DecodeString(strings.TrimSpace(string(raw)))
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	if err := os.MkdirAll(e.cfg.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	e.logger.Warn("demo mode: generated a master key for this data directory; never use it for real data", "path", path)
+	return key, nil
+}
+
+func (e *env) printDemoBank(base string, db *store.DB) {
+	fmt.Fprintf(e.stdout, `Demo Community Bank (ORG DEMOBANK, FID 9001, routing 123456780)
+  member site    %[1]s/login      alice, bob, carol, dave, erin — password Demo-pass-2026
+                 questions: favorite color blue, first pet rex, city of birth paris
+  staff console  %[1]s/staff/     %[2]s / %[3]s
+  codes sent     %[1]s/dev/outbox
+  database       %[4]s
+`, base, demoStaffUser, demoStaffPassword, db)
+}
