@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/ledgersync/ledgersync/internal/institution/bankseed"
 	"github.com/ledgersync/ledgersync/internal/institution/console"
 	"github.com/ledgersync/ledgersync/internal/institution/web"
+	"github.com/ledgersync/ledgersync/internal/notify"
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
 	"github.com/ledgersync/ledgersync/internal/security/secretbox"
@@ -91,8 +94,115 @@ outbox at /dev/outbox.`,
 	seedCmd.Flags().IntVar(&members, "members", 50, "how many members")
 	seedCmd.Flags().IntVar(&months, "months", 13, "months of history")
 	seedCmd.Flags().Int64Var(&seed, "seed", 1, "random seed")
-	cmd.AddCommand(serve, seedCmd)
+	cmd.AddCommand(serve, seedCmd, e.bankStaffCommand())
 	return cmd
+}
+
+// bankStaffCommand adds staff logins to the console: the first admin of a
+// new bank is made here.
+func (e *env) bankStaffCommand() *cobra.Command {
+	var username, name, role, passwordFile string
+	add := &cobra.Command{
+		Use:   "add",
+		Short: "Add a staff login to the staff console (password read from --password-file, - for stdin)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var raw []byte
+			var err error
+			if passwordFile == "-" {
+				raw, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), 4096))
+			} else {
+				raw, err = os.ReadFile(passwordFile)
+			}
+			if err != nil {
+				return fmt.Errorf("read the password: %w", err)
+			}
+			pw := strings.TrimRight(string(raw), "\r\n")
+			db, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := checkSchema(ctx, db); err != nil {
+				return err
+			}
+			masterKey, err := e.masterKey(false)
+			if err != nil {
+				return err
+			}
+			hasher, err := password.NewHasher(password.DefaultParams(), 0)
+			if err != nil {
+				return err
+			}
+			// Adding staff sends nothing; the outbox only satisfies the wiring.
+			app, err := bankapp.New(bankapp.Config{DB: db, Clock: e.clock, Logger: e.logger, Policy: policy.Seed(),
+				Hasher: hasher, MasterKey: masterKey, Info: bankapp.Info{Demo: true}})
+			if err != nil {
+				return err
+			}
+			if _, err := console.CreateStaff(ctx, app, username, pw, name, institution.StaffRole(role)); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "staff login %q (%s) added\n", username, role)
+			return nil
+		},
+	}
+	add.Flags().StringVar(&username, "username", "", "the staff login's username (6–32 letters, digits, spaces)")
+	add.Flags().StringVar(&name, "name", "", "the employee's full name")
+	add.Flags().StringVar(&role, "role", "teller", "teller or admin")
+	add.Flags().StringVar(&passwordFile, "password-file", "", "file holding the password (at least 15 characters), or - for stdin")
+	for _, f := range []string{"username", "name", "password-file"} {
+		_ = add.MarkFlagRequired(f)
+	}
+	staff := &cobra.Command{Use: "staff", Short: "Manage staff logins", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageError{errors.New("staff needs a subcommand: add")}
+		}}
+	staff.AddCommand(add)
+	return staff
+}
+
+// messageSender builds what delivers codes and notices outside demo mode:
+// texts and calls through the SMS API, mail through SMTP.
+func (e *env) messageSender() (notify.Sender, error) {
+	var r notify.Router
+	if e.cfg.SMTPURL != "" {
+		smtp, err := notify.NewSMTP(notify.SMTPConfig{URL: e.cfg.SMTPURL, Password: e.cfg.SMTPPassword, Clock: e.clock})
+		if err != nil {
+			return nil, fmt.Errorf("LEDGERSYNC_SMTP_URL: %w", err)
+		}
+		r.Email = smtp
+	}
+	if e.cfg.SMSURL != "" {
+		tw, err := twilioFromURL(e.cfg.SMSURL, e.cfg.SMSToken)
+		if err != nil {
+			return nil, fmt.Errorf("LEDGERSYNC_SMS_URL: %w", err)
+		}
+		r.SMS, r.Voice = tw, tw
+	}
+	if r.SMS == nil && r.Email == nil {
+		return nil, errors.New("no message sender configured: set LEDGERSYNC_SMS_URL and LEDGERSYNC_SMS_TOKEN for texts and calls, LEDGERSYNC_SMTP_URL for mail (docs/configuration.md), or run with --demo")
+	}
+	return r, nil
+}
+
+// twilioFromURL reads https://api.twilio.com?account=AC…&from=+1… .
+func twilioFromURL(raw, token string) (*notify.Twilio, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("not a URL")
+	}
+	q := u.Query()
+	if q.Get("account") == "" || q.Get("from") == "" {
+		return nil, errors.New("needs ?account=<account SID>&from=<E.164 sending number>")
+	}
+	if token == "" {
+		return nil, errors.New("LEDGERSYNC_SMS_TOKEN is required with it")
+	}
+	return notify.NewTwilio(notify.TwilioConfig{
+		BaseURL: u.Scheme + "://" + u.Host, AccountSID: q.Get("account"), From: q.Get("from"), AuthToken: token,
+	})
 }
 
 func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string) error {
@@ -134,9 +244,15 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string) error {
 	if demo {
 		info = demoInfo
 	}
+	var sender notify.Sender // nil in demo mode: the dev outbox
+	if !demo {
+		if sender, err = e.messageSender(); err != nil {
+			return err
+		}
+	}
 	app, err := bankapp.New(bankapp.Config{
 		DB: db, Clock: e.clock, Logger: e.logger, Info: info, Policy: p, Hasher: hasher,
-		MasterKey: masterKey, Sealer: box,
+		MasterKey: masterKey, Sealer: box, Sender: sender,
 	})
 	if err != nil {
 		return err

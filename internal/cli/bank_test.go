@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -75,5 +76,54 @@ func TestBankServeDemo(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("bank serve after SIGTERM: %v", err)
+	}
+}
+
+func TestBankServeNeedsASenderOutsideDemo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{
+		"LEDGERSYNC_DATA_DIR":   dir,
+		"LEDGERSYNC_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	}
+	if code, _, errOut := run(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate up: %s", errOut)
+	}
+	code, _, errOut := run(t, env, "bank", "serve", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "no message sender configured") || !strings.Contains(errOut, "LEDGERSYNC_SMS_URL") {
+		t.Fatalf("bank serve without a sender exited %d: %q", code, errOut)
+	}
+	env["LEDGERSYNC_SMS_URL"] = "https://api.twilio.example?from=%2B12025550100"
+	env["LEDGERSYNC_SMS_TOKEN"] = "sms-token-secret-value"
+	code, _, errOut = run(t, env, "bank", "serve", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "account=") || strings.Contains(errOut, "sms-token-secret-value") {
+		t.Fatalf("bank serve with an SMS URL missing its account exited %d: %q", code, errOut)
+	}
+}
+
+func TestBankStaffAdd(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	env := map[string]string{
+		"LEDGERSYNC_DATA_DIR":   dir,
+		"LEDGERSYNC_MASTER_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	}
+	if code, _, errOut := run(t, env, "migrate", "up"); code != 0 {
+		t.Fatalf("migrate up: %s", errOut)
+	}
+	pwFile := filepath.Join(dir, "pw")
+	os.WriteFile(pwFile, []byte("short\n"), 0o600)
+	code, _, errOut := run(t, env, "bank", "staff", "add", "--username", "ann admin", "--name", "Ann Admin", "--role", "admin", "--password-file", pwFile)
+	if code != 1 || !strings.Contains(errOut, "15") || strings.Contains(errOut, "short") {
+		t.Fatalf("a short staff password: exit %d %q; want a refusal naming the 15-character minimum, without the password", code, errOut)
+	}
+	os.WriteFile(pwFile, []byte("a long and unusual staff passphrase\n"), 0o600)
+	code, out, errOut := run(t, env, "bank", "staff", "add", "--username", "ann admin", "--name", "Ann Admin", "--role", "admin", "--password-file", pwFile)
+	if code != 0 || !strings.Contains(out, "added") {
+		t.Fatalf("bank staff add: exit %d %q %q", code, out, errOut)
+	}
+	code, _, errOut = run(t, env, "bank", "staff", "add", "--username", "ann admin", "--name", "Ann Again", "--password-file", pwFile)
+	if code != 1 || !strings.Contains(errOut, "exists") {
+		t.Fatalf("the same username again: exit %d %q", code, errOut)
 	}
 }

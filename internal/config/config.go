@@ -62,9 +62,14 @@ type Config struct {
 	// Workers is how many jobs run at once in one process, from 1 to 1000.
 	Workers int
 
-	// SMTPURL and SMTPPassword are carried for the mail sender to come.
+	// SMTPURL and SMTPPassword configure outgoing mail (notify.SMTPConfig).
 	SMTPURL      string
 	SMTPPassword string
+	// SMSURL and SMSToken configure texts and calls through a
+	// Twilio-compatible API: the URL carries the account and the sending
+	// number as query parameters, the token is the secret.
+	SMSURL   string
+	SMSToken string
 
 	// File is the config file that was read, "" when there was none.
 	File string

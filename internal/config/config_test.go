@@ -128,6 +128,8 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "workers", file: "1", env: "500", flag: "1000"},
 		{name: "smtp_url", file: "smtp://mail:25", env: "smtps://mail:465"},
 		{name: "smtp_password", file: "p1", env: "p2", wantFile: masked, wantEnv: masked},
+		{name: "sms_url", file: "https://api.twilio.com?account=AC1", env: "https://sms.example?account=AC2"},
+		{name: "sms_token", file: "t1", env: "t2", wantFile: masked, wantEnv: masked},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

@@ -100,6 +100,16 @@ var settings = []setting{
 		field: urlField(func(c *Config) *string { return &c.SMTPURL }),
 	},
 	{
+		name: "sms_url", env: "LEDGERSYNC_SMS_URL",
+		help:  "Twilio-compatible SMS and voice API: https://api.twilio.com?account=AC…&from=%2B12025550100",
+		field: urlField(func(c *Config) *string { return &c.SMSURL }),
+	},
+	{
+		name: "sms_token", env: "LEDGERSYNC_SMS_TOKEN", secret: true,
+		help:  "the SMS and voice API's auth token",
+		field: textField(func(c *Config) *string { return &c.SMSToken }, nil),
+	},
+	{
 		name: "smtp_password", env: "LEDGERSYNC_SMTP_PASSWORD", secret: true,
 		help:  "SMTP password",
 		field: textField(func(c *Config) *string { return &c.SMTPPassword }, nil),
