@@ -15,6 +15,7 @@ import (
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
 	"github.com/ledgersync/ledgersync/internal/security/session"
+	"github.com/ledgersync/ledgersync/internal/security/temppass"
 	"github.com/ledgersync/ledgersync/internal/store"
 	"github.com/ledgersync/ledgersync/internal/store/storetest"
 )
@@ -155,6 +156,13 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		}
 		if len(left) != 1 || left[0].ID != mine.ID {
 			t.Fatalf("sessions after the change: %d, want only the one that made it", len(left))
+		}
+		// A staff reset to a temporary password ends them all.
+		if _, _, err := b.engine.IssueTemporaryPassword(ctx, a.ID, "staff:1", temppass.Facts{}, false, auth.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := session.ListForAccount(ctx, db.Reader(), a.ID); len(left) != 0 {
+			t.Fatalf("%d sessions survived a staff reset", len(left))
 		}
 	})
 }

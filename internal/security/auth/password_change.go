@@ -75,7 +75,8 @@ func (e *Engine) ChangePassword(ctx context.Context, accountID int64, newPasswor
 // policy's formula (random by default), valid for the policy's temporary
 // lifetime (or the new-membership lifetime), to be changed at first use. It
 // also unblocks the password method (S4: blocked "until staff reset"). The
-// password is returned once, for delivery out of band.
+// password is returned once, for delivery out of band. Every session of the
+// account ends.
 func (e *Engine) IssueTemporaryPassword(ctx context.Context, accountID int64, staff string, facts temppass.Facts, newMembership bool, m Meta) (string, time.Time, error) {
 	pw, err := temppass.Generate(e.policy.TempPasswordFormula, facts)
 	if err != nil {
@@ -96,6 +97,10 @@ func (e *Engine) IssueTemporaryPassword(ctx context.Context, accountID int64, st
 			return err
 		}
 		if err := lockout.Unblock(ctx, tx, accountID, lockout.Password, now); err != nil {
+			return err
+		}
+		// Whoever is signed in with the old password is signed out.
+		if _, err := session.DestroyAllForAccount(ctx, tx, accountID, 0); err != nil {
 			return err
 		}
 		return e.auditAs(ctx, tx, staff, accountID, "password.temporary_issued", m,
