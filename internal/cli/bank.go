@@ -74,14 +74,11 @@ outbox at /dev/outbox.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			db, err := e.openStore(ctx)
+			db, err := e.openCurrent(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := checkSchema(ctx, db); err != nil {
-				return err
-			}
 			sum, err := bankseed.Generate(ctx, db, bankseed.Options{Members: members, Months: months, Seed: seed, Now: e.clock.Now()})
 			if err != nil {
 				return err
@@ -119,14 +116,11 @@ func (e *env) bankStaffCommand() *cobra.Command {
 				return fmt.Errorf("read the password: %w", err)
 			}
 			pw := strings.TrimRight(string(raw), "\r\n")
-			db, err := e.openStore(ctx)
+			db, err := e.openCurrent(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := checkSchema(ctx, db); err != nil {
-				return err
-			}
 			masterKey, err := e.masterKey(false)
 			if err != nil {
 				return err

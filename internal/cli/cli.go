@@ -119,3 +119,17 @@ func (e *env) load(cmd *cobra.Command) error {
 func (e *env) openStore(ctx context.Context) (*store.DB, error) {
 	return store.Open(ctx, e.cfg.DatabaseURL)
 }
+
+// openCurrent opens the configured database and refuses one whose schema
+// is not this binary's: what every command that uses the data does first.
+func (e *env) openCurrent(ctx context.Context) (*store.DB, error) {
+	db, err := e.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSchema(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -186,14 +186,11 @@ func (e *env) withColumns(ctx context.Context, fn func(db *store.DB, cols []secr
 	if len(cols) == 0 {
 		return fn(nil, nil)
 	}
-	db, err := e.openStore(ctx)
+	db, err := e.openCurrent(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := checkSchema(ctx, db); err != nil {
-		return err
-	}
 	return fn(db, cols)
 }
 

@@ -20,14 +20,11 @@ SIGINT or SIGTERM stops it gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			db, err := e.openStore(ctx)
+			db, err := e.openCurrent(ctx)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if err := checkSchema(ctx, db); err != nil {
-				return err
-			}
 			return e.runHTTP(ctx, "ledgersync", healthRoutes(db), nil)
 		},
 	}
