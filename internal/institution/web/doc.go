@@ -11,8 +11,9 @@
 // activation code; accounts, transactions, statement PDFs and check images;
 // transfers with their confirmation code and step-up; the security settings
 // (security level, phones, questions, Personal Internet Branch controls,
-// registered computers), the secure message center, the idle warning,
-// logout, and the development outbox of demo mode.
+// registered computers, read-only access for the member's accountant), the
+// secure message center, the idle warning, logout, and the development
+// outbox of demo mode.
 //
 // It owns no security rule. Whether a password, answer or code is right,
 // what is blocked, what the risk engine decides and what a session or a

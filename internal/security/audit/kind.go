@@ -46,6 +46,8 @@ var kinds = map[string]Kind{
 	"access_code.issued":        {Action: "access_code.issued", Message: "Our staff issued you a one-time access code."},
 	"two_factor.enrolled":       {Action: "two_factor.enrolled", Message: "Two-factor sign-in was turned on.", PersonalInfo: true},
 	"security_level.changed":    {Action: "security_level.changed", Message: "Your security level was changed.", PersonalInfo: true},
+	"delegate.added":            {Action: "delegate.added", Message: "Read-only access to your accounts was given to your accountant.", PersonalInfo: true},
+	"delegate.revoked":          {Action: "delegate.revoked", Message: "Your accountant's read-only access was removed."},
 }
 
 // KindOf returns what is known of action.
