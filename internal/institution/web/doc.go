@@ -8,8 +8,9 @@
 // (challenge questions, a PIN by text or call with "more options", a
 // call-back, a one-time access code from staff), the re-collection of
 // questions and the two-step enrolment prompt; first-time enrolment by
-// activation code; accounts, transactions, statement PDFs and check images;
-// transfers with their confirmation code and step-up; the security settings
+// activation code; "Forgot your password?" (all three questions, a PIN to a
+// phone on file, a new password); accounts, transactions, statement PDFs and
+// check images; transfers with their confirmation code and step-up; the security settings
 // (security level, phones, questions, Personal Internet Branch controls,
 // registered computers, read-only access for the member's accountant), the
 // secure message center, the idle warning, logout, and the development

@@ -43,6 +43,18 @@ func (s *site) routes() *http.ServeMux {
 	page("POST /session/stay", none, s.sessionStay)
 	page("POST /password/strength", none, s.passwordStrength)
 
+	// "Forgot your password?": one flow, username → all three questions
+	// → (a PIN to a phone on file) → new password → sign in.
+	page("GET /forgot", sec, s.forgotShow)
+	page("POST /forgot", sec, s.forgotUsername)
+	page("GET /forgot/questions", sec, s.forgotQuestionsShow)
+	page("POST /forgot/questions", sec, s.forgotQuestions)
+	page("GET /forgot/code", sec, s.forgotCodeShow)
+	page("POST /forgot/code/send", sec, s.forgotCodeSend)
+	page("POST /forgot/code", sec, s.forgotCode)
+	page("GET /forgot/password", sec, s.forgotPasswordShow)
+	page("POST /forgot/password", sec, s.forgotPassword)
+
 	// First-time enrolment by activation code: one flow.
 	page("GET /enrol", sec, s.enrolShow)
 	page("POST /enrol", sec, s.enrolIdentify)

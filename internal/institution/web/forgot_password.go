@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/ledgersync/ledgersync/internal/security/session/flow"
+)
+
+// forgotPassword sets the new password through the engine (the policy's
+// rules, not the old password, every other session ended) and completes
+// the reset. The member is not signed in: they sign in with the new
+// password, through the usual checks.
+func (s *site) forgotPassword(w http.ResponseWriter, r *http.Request) error {
+	ff, err := s.loadForgot(r, forgotStepPassword)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	a, m, err := s.forgotAccount(ctx, ff)
+	if err != nil {
+		return err
+	}
+	if err := s.passwordStillBlocked(ctx, a); err != nil {
+		return err
+	}
+	form := passwordForm{Flow: ff.ID, Action: "/forgot/password", Rules: s.ruleText(a)}
+	pw := r.PostFormValue("password")
+	if pw != r.PostFormValue("confirm") {
+		form.Problems = []string{"The two passwords are not the same. Type the new password twice."}
+	} else {
+		personal, err := s.personalOf(ctx, m)
+		if err != nil {
+			return err
+		}
+		problems, err := s.app.Members.ChangePassword(ctx, a.ID, pw, personal, s.meta(r))
+		if err != nil {
+			return err
+		}
+		form.Problems = problemTexts(problems)
+	}
+	if len(form.Problems) > 0 {
+		v := s.newView(r, "Choose a new password")
+		v.Data = form
+		return s.render(w, http.StatusUnprocessableEntity, "password_change", v)
+	}
+	// The password is changed; completing the flow makes this step single-use.
+	if _, err := flow.Complete(ctx, s.app.DB.Writer(), ff.ID, ff.SessionID, forgotStepPassword, s.now()); err != nil {
+		return staleForgot(err)
+	}
+	v := s.newView(r, "Your password was changed")
+	return s.render(w, http.StatusOK, "forgot_done", v)
+}
