@@ -32,6 +32,22 @@ func (e *Engine) Rules(a *account.Account) password.Rules {
 	}
 }
 
+// CheckNewPassword returns the problems ChangePassword would report for
+// newPassword — the policy's rules, and repeating the current (or
+// temporary) password (S5) — without changing anything.
+func (e *Engine) CheckNewPassword(ctx context.Context, a *account.Account, newPassword string, personal password.Personal) []password.Problem {
+	personal.Username = a.Username
+	if problems := e.Rules(a).Check(newPassword, personal); len(problems) > 0 {
+		return problems
+	}
+	if a.PasswordHash != "" {
+		if same, _, _ := e.hasher.Verify(ctx, a.PasswordHash, newPassword); same {
+			return []password.Problem{{Code: CodeReused, Message: "Choose a password different from your current or temporary one."}}
+		}
+	}
+	return nil
+}
+
 // ChangePassword sets a password the member chose and ends every other
 // session of the account (m.SessionID is kept). It returns the problems to
 // show when the password breaks a rule or repeats the current (or temporary)
@@ -41,14 +57,8 @@ func (e *Engine) ChangePassword(ctx context.Context, accountID int64, newPasswor
 	if err != nil {
 		return nil, fmt.Errorf("auth: change password: %w", err)
 	}
-	personal.Username = a.Username
-	if problems := e.Rules(a).Check(newPassword, personal); len(problems) > 0 {
+	if problems := e.CheckNewPassword(ctx, a, newPassword, personal); len(problems) > 0 {
 		return problems, nil
-	}
-	if a.PasswordHash != "" {
-		if same, _, _ := e.hasher.Verify(ctx, a.PasswordHash, newPassword); same {
-			return []password.Problem{{Code: CodeReused, Message: "Choose a password different from your current or temporary one."}}, nil
-		}
 	}
 	hash, err := e.hasher.Hash(ctx, newPassword)
 	if err != nil {
