@@ -82,6 +82,13 @@ type App struct {
 	Sender         notify.Sender
 	Outbox         *notify.DevOutbox // demo only; nil otherwise
 	Phones         phone.Policy
+	// Hasher is the argon2id hasher the engines use, for the site's own
+	// secrets (the members' confirmation codes).
+	Hasher *password.Hasher
+	// DecoyKey keys what the site shows for usernames nobody has (a decoy
+	// watermark, decoy questions): derived from the master key, so the
+	// decoys stay the same across restarts and replicas.
+	DecoyKey []byte
 }
 
 // New builds the bank's services.
@@ -95,7 +102,7 @@ func New(cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	app := &App{DB: cfg.DB, Clock: cfg.Clock, Logger: cfg.Logger, Info: cfg.Info, Policy: cfg.Policy, Phones: phone.DefaultPolicy()}
+	app := &App{DB: cfg.DB, Clock: cfg.Clock, Logger: cfg.Logger, Info: cfg.Info, Policy: cfg.Policy, Phones: phone.DefaultPolicy(), Hasher: cfg.Hasher}
 
 	sender := cfg.Sender
 	if sender == nil {
@@ -110,6 +117,9 @@ func New(cfg Config) (*App, error) {
 	codeKey, err := hkdf.Key(sha256.New, cfg.MasterKey, nil, "ledgersync institution one-time codes", 32)
 	if err != nil {
 		return nil, fmt.Errorf("bankapp: derive the code key: %w", err)
+	}
+	if app.DecoyKey, err = hkdf.Key(sha256.New, cfg.MasterKey, nil, "ledgersync institution decoys", 32); err != nil {
+		return nil, fmt.Errorf("bankapp: derive the decoy key: %w", err)
 	}
 	if app.Codes, err = otp.NewCodes(codeKey); err != nil {
 		return nil, fmt.Errorf("bankapp: %w", err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"html/template"
@@ -36,17 +35,14 @@ func New(app *bankapp.App) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	hasher, err := password.NewHasher(password.DefaultParams(), 0)
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
+	if app.Hasher == nil || len(app.DecoyKey) == 0 {
+		return nil, errors.New("web: the bank's hasher and decoy key are missing; build them with bankapp.New")
 	}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key) // never fails: crypto/rand crashes the program instead
 	logger := app.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
-	s := &site{app: app, pages: pages, log: logger, decoyKey: key, hasher: hasher}
+	s := &site{app: app, pages: pages, log: logger, decoyKey: app.DecoyKey, hasher: app.Hasher}
 	return s.handler(), nil
 }
 
