@@ -48,6 +48,7 @@ func (e *env) bankCommand() *cobra.Command {
 	}
 	var demo bool
 	var profile string
+	var info bankapp.Info
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the member site and the staff console (/staff/)",
@@ -60,11 +61,16 @@ first: 13 months of history, the members alice, bob, carol, dave and erin
 outbox at /dev/outbox.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.bankServe(cmd, demo, profile)
+			return e.bankServe(cmd, demo, profile, info)
 		},
 	}
 	serve.Flags().BoolVar(&demo, "demo", false, "run the seeded demo bank, with the dev outbox")
 	serve.Flags().StringVar(&profile, "policy", "seed", "security policy profile: seed or modern")
+	serve.Flags().StringVar(&info.Name, "name", "", "the institution's name, as members read it (required without --demo)")
+	serve.Flags().StringVar(&info.ORG, "ofx-org", "", "OFX ORG")
+	serve.Flags().StringVar(&info.FID, "ofx-fid", "", "OFX FID")
+	serve.Flags().StringVar(&info.Routing, "routing", "", "ABA routing number (nine digits)")
+	serve.Flags().StringVar(&info.Phone, "phone", "", "member service phone, as printed on pages and statements")
 
 	var members, months int
 	var seed int64
@@ -199,7 +205,7 @@ func twilioFromURL(raw, token string) (*notify.Twilio, error) {
 	})
 }
 
-func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string) error {
+func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bankapp.Info) error {
 	ctx := cmd.Context()
 	p, err := policy.ByName(profile)
 	if err != nil {
@@ -234,9 +240,10 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string) error {
 	if err != nil {
 		return err
 	}
-	info := bankapp.Info{Name: "Institution", Demo: false}
 	if demo {
 		info = demoInfo
+	} else if info.Name == "" || !institution.ValidRouting(info.Routing) {
+		return usageError{errors.New("bank serve needs --name and a valid --routing number (or --demo)")}
 	}
 	var sender notify.Sender // nil in demo mode: the dev outbox
 	if !demo {

@@ -90,12 +90,17 @@ func TestBankServeNeedsASenderOutsideDemo(t *testing.T) {
 		t.Fatalf("migrate up: %s", errOut)
 	}
 	code, _, errOut := run(t, env, "bank", "serve", "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(errOut, "--name") {
+		t.Fatalf("bank serve without the institution's name exited %d: %q", code, errOut)
+	}
+	bank := []string{"bank", "serve", "--addr", "127.0.0.1:0", "--name", "First Test Bank", "--routing", "123456780"}
+	code, _, errOut = run(t, env, bank...)
 	if code != 1 || !strings.Contains(errOut, "no message sender configured") || !strings.Contains(errOut, "LEDGERSYNC_SMS_URL") {
 		t.Fatalf("bank serve without a sender exited %d: %q", code, errOut)
 	}
 	env["LEDGERSYNC_SMS_URL"] = "https://api.twilio.example?from=%2B12025550100"
 	env["LEDGERSYNC_SMS_TOKEN"] = "sms-token-secret-value"
-	code, _, errOut = run(t, env, "bank", "serve", "--addr", "127.0.0.1:0")
+	code, _, errOut = run(t, env, bank...)
 	if code != 1 || !strings.Contains(errOut, "account=") || strings.Contains(errOut, "sms-token-secret-value") {
 		t.Fatalf("bank serve with an SMS URL missing its account exited %d: %q", code, errOut)
 	}
