@@ -12,7 +12,7 @@ SUMMARY  = $(GO) run ./tools/testsummary
 DB_PACKAGES = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
                 | awk '/internal\/store\/storetest/ {print $$1}')
 
-.PHONY: test fmt-check vet test-sqlite test-postgres build run bench
+.PHONY: test fmt-check vet test-sqlite test-postgres build run bench fuzz
 
 test: fmt-check vet test-sqlite test-postgres
 
@@ -43,3 +43,7 @@ run:
 bench:
 	@$(GO) test -run '^$$' -bench . -benchtime 3s ./... | grep -E '^(Benchmark|ok|FAIL|---)'
 
+
+# The OFX parser's fuzz target for a minute (not part of make test).
+fuzz:
+	$(GO) test ./internal/ofx -run '^$$' -fuzz=FuzzParse -fuzztime=60s

@@ -88,6 +88,7 @@ config file (--config); ` + "`ledgersync config`" + ` shows the effective values
 		e.serveCommand(),
 		e.keysCommand(),
 		e.bankCommand(),
+		e.ofxCommand(),
 	)
 	return root
 }
