@@ -219,6 +219,9 @@ func checkRoundTrip(t testing.TB, doc *Document) {
 func TestRoundTripSamples(t *testing.T) {
 	t.Parallel()
 	for _, path := range samples(t) {
+		if filepath.Base(path) == "bad-close.ofx" {
+			continue // malformed on purpose: its error is pinned by the golden tests
+		}
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			t.Parallel()
 			f, err := os.Open(path)
@@ -228,7 +231,7 @@ func TestRoundTripSamples(t *testing.T) {
 			defer f.Close()
 			doc, err := Parse(f)
 			if err != nil {
-				t.Skipf("does not parse: %v", err)
+				t.Fatalf("does not parse: %v", err)
 			}
 			checkRoundTrip(t, doc)
 		})
