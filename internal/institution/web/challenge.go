@@ -24,23 +24,10 @@ func (s *site) questionMode(m *institution.Member) challenge.Mode {
 	return challenge.Mode(s.app.Members.Policy().QuestionMode)
 }
 
-// askQuestions asks the member's questions in mode. The engine asks in the
-// institution's mode; a member with a mode of their own is asked through
-// the same blocked check and the same rotation (package challenge), since
-// the engine has no per-member mode yet.
+// askQuestions asks the member's questions in mode (the member's own, or
+// the institution's).
 func (s *site) askQuestions(ctx context.Context, a *account.Account, mode challenge.Mode) ([]challenge.Prompt, error) {
-	pol := s.app.Members.Policy()
-	if mode == challenge.Mode(pol.QuestionMode) {
-		return s.app.Members.AskQuestions(ctx, a)
-	}
-	blocked, err := lockout.IsBlocked(ctx, s.app.DB.Reader(), a.ID, lockout.Questions, pol.LockoutAfter)
-	if err != nil {
-		return nil, fmt.Errorf("web: ask questions: %w", err)
-	}
-	if blocked {
-		return s.app.Members.AskQuestions(ctx, a) // the engine's refusal, ErrQuestionsBlocked
-	}
-	return challenge.Next(ctx, s.app.DB.Writer(), a.ID, mode)
+	return s.app.Members.AskQuestionsIn(ctx, a, mode)
 }
 
 // methodSet is what a member can use to pass a step-up right now.

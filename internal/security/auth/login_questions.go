@@ -62,12 +62,21 @@ func (e *Engine) QuestionsDue(ctx context.Context, a *account.Account) (bool, ti
 // AskQuestions picks what to ask in the policy's mode (S9): one rotating
 // question or two of the three.
 func (e *Engine) AskQuestions(ctx context.Context, a *account.Account) ([]challenge.Prompt, error) {
+	return e.AskQuestionsIn(ctx, a, "")
+}
+
+// AskQuestionsIn is AskQuestions in mode, for an institution that sets the
+// mode per member; "" means the policy's mode.
+func (e *Engine) AskQuestionsIn(ctx context.Context, a *account.Account, mode challenge.Mode) ([]challenge.Prompt, error) {
+	if mode == "" {
+		mode = challenge.Mode(e.policy.QuestionMode)
+	}
 	if blocked, err := lockout.IsBlocked(ctx, e.db.Reader(), a.ID, lockout.Questions, e.policy.LockoutAfter); err != nil {
 		return nil, fmt.Errorf("auth: ask questions: %w", err)
 	} else if blocked {
 		return nil, ErrQuestionsBlocked
 	}
-	return challenge.Next(ctx, e.db.Writer(), a.ID, challenge.Mode(e.policy.QuestionMode))
+	return challenge.Next(ctx, e.db.Writer(), a.ID, mode)
 }
 
 // AnswerQuestions checks the answers to what AskQuestions asked. A wrong

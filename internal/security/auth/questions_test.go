@@ -136,3 +136,17 @@ func TestForgotPasswordNeedsAllThree(t *testing.T) {
 		}
 	})
 }
+
+func TestQuestionsInAMemberMode(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		b := setup(t, db, policy.Seed(), password.TestParams()) // rotating by policy
+		a := b.member(t, "wren member", "Wren-Bird-404")
+		b.setQuestions(t, a)
+		prompts, err := b.engine.AskQuestionsIn(ctx, a, challenge.TwoOfThree)
+		if err != nil || len(prompts) != 2 || prompts[0].ID == prompts[1].ID {
+			t.Fatalf("two of three for one member: %v %v", prompts, err)
+		}
+	})
+}
