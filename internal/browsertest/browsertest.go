@@ -27,25 +27,38 @@ func New(t testing.TB) context.Context {
 	if exe == "" {
 		t.Skip("browser tier skipped: no chromium on PATH (apt-get install chromium; .ci/run does)")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-		cancel()
-	})
-	return bctx
+	// A loaded machine sometimes loses a Chromium at start-up (it crashes
+	// before the DevTools pipe is up); starting it again is what a person
+	// would do, so a start is tried three times before the test fails.
+	var lastErr error
+	for range 3 {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(exe),
+			chromedp.NoSandbox, // CI runs as root
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.UserDataDir(t.TempDir()),
+			chromedp.WindowSize(1280, 900),
+		)
+		ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+		actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+		bctx, cancelBrowser := chromedp.NewContext(actx)
+		stop := func() {
+			cancelBrowser()
+			cancelAlloc()
+			cancel()
+		}
+		if lastErr = chromedp.Do(bctx); lastErr != nil { // starts the browser and opens its tab
+			stop()
+			continue
+		}
+		t.Cleanup(stop)
+		return bctx
+	}
+	t.Fatalf("browsertest: chromium did not start three times: %v", lastErr)
+	return nil
 }
 
 func chromiumPath() string {

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,21 +71,12 @@ func staleEnrol(err error) error {
 }
 
 func (s *site) loadEnrol(r *http.Request, step string) (*enrolFlow, error) {
-	sess, ok := sessionOf(r)
-	if !ok {
-		return nil, staleEnrol(errors.New("no session"))
-	}
-	f, err := flow.Get(r.Context(), s.app.DB.Reader(), r.FormValue("flow"), sess.ID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != enrolKind) {
-		return nil, staleEnrol(err)
-	}
+	ef := &enrolFlow{}
+	f, err := s.openFlow(r, enrolKind, &ef.State, staleEnrol)
 	if err != nil {
 		return nil, err
 	}
-	ef := &enrolFlow{Flow: f}
-	if err := json.Unmarshal(f.State, &ef.State); err != nil {
-		return nil, fmt.Errorf("web: enrolment state: %w", err)
-	}
+	ef.Flow = f
 	if err := f.At(step, s.now()); err != nil {
 		if r.Method == http.MethodGet && errors.Is(err, flow.ErrWrongStep) && f.Step() != enrolStepDone {
 			return nil, &goTo{URL: ef.url(enrolPage(f.Step()))}
@@ -98,13 +87,9 @@ func (s *site) loadEnrol(r *http.Request, step string) (*enrolFlow, error) {
 }
 
 func (s *site) advanceEnrol(ctx context.Context, q store.Querier, ef *enrolFlow, opts ...flow.Option) error {
-	state, err := json.Marshal(ef.State)
+	f, err := s.advanceFlow(ctx, q, ef.Flow, ef.State, staleEnrol, opts...)
 	if err != nil {
 		return err
-	}
-	f, err := flow.Advance(ctx, q, ef.ID, ef.SessionID, ef.Step(), s.now(), append(opts, flow.WithState(state))...)
-	if err != nil {
-		return staleEnrol(err)
 	}
 	ef.Flow = f
 	return nil

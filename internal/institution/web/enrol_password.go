@@ -19,23 +19,12 @@ func (s *site) enrolPassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := passwordForm{Flow: ef.ID, Action: "/enrol/password", Rules: s.ruleText(a)}
-	pw := r.PostFormValue("password")
-	if pw != r.PostFormValue("confirm") {
-		form.Problems = []string{"The two passwords are not the same. Type the new password twice."}
-	} else {
-		m, err := s.enrolMember(ctx, ef)
-		if err != nil {
-			return err
-		}
-		personal, err := s.personalOf(ctx, m)
-		if err != nil {
-			return err
-		}
-		problems, err := s.app.Members.ChangePassword(ctx, a.ID, pw, personal, s.meta(r))
-		if err != nil {
-			return err
-		}
-		form.Problems = problemTexts(problems)
+	m, err := s.enrolMember(ctx, ef)
+	if err != nil {
+		return err
+	}
+	if form.Problems, err = s.setPassword(r, a, m); err != nil {
+		return err
 	}
 	if len(form.Problems) > 0 {
 		v := s.newView(r, "Choose a password")

@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -124,21 +123,12 @@ func (s *site) startForgot(ctx context.Context, sess *session.Session) (*forgotF
 // loadForgot returns the request's recovery flow if it is at one of steps.
 // A GET of another live step's page forwards to the current step's page.
 func (s *site) loadForgot(r *http.Request, steps ...string) (*forgotFlow, error) {
-	sess, ok := sessionOf(r)
-	if !ok {
-		return nil, staleForgot(errors.New("no session"))
-	}
-	f, err := flow.Get(r.Context(), s.app.DB.Reader(), r.FormValue("flow"), sess.ID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != forgotKind) {
-		return nil, staleForgot(err)
-	}
+	ff := &forgotFlow{}
+	f, err := s.openFlow(r, forgotKind, &ff.State, staleForgot)
 	if err != nil {
 		return nil, err
 	}
-	ff := &forgotFlow{Flow: f}
-	if err := json.Unmarshal(f.State, &ff.State); err != nil {
-		return nil, fmt.Errorf("web: password reset state: %w", err)
-	}
+	ff.Flow = f
 	step := steps[0]
 	if slices.Contains(steps, f.Step()) {
 		step = f.Step()
@@ -154,13 +144,9 @@ func (s *site) loadForgot(r *http.Request, steps ...string) (*forgotFlow, error)
 
 // advanceForgot moves the recovery past its current step, saving its state.
 func (s *site) advanceForgot(ctx context.Context, ff *forgotFlow, opts ...flow.Option) error {
-	state, err := json.Marshal(ff.State)
+	f, err := s.advanceFlow(ctx, s.app.DB.Writer(), ff.Flow, ff.State, staleForgot, opts...)
 	if err != nil {
 		return err
-	}
-	f, err := flow.Advance(ctx, s.app.DB.Writer(), ff.ID, ff.SessionID, ff.Step(), s.now(), append(opts, flow.WithState(state))...)
-	if err != nil {
-		return staleForgot(err)
 	}
 	ff.Flow = f
 	return nil

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/security/session"
 	"github.com/ledgersync/ledgersync/internal/security/session/flow"
-	"github.com/ledgersync/ledgersync/internal/store"
 )
 
 // The login is one flow (S25): its steps run in this order, each once. A
@@ -121,21 +119,12 @@ func (s *site) startLogin(ctx context.Context, sess *session.Session) (*loginFlo
 // loadLogin returns the request's login flow if it is at step. A GET of
 // another live step's page forwards to the current step's page.
 func (s *site) loadLogin(r *http.Request, step string) (*loginFlow, error) {
-	sess, ok := sessionOf(r)
-	if !ok {
-		return nil, staleLogin(errors.New("no session"))
-	}
-	f, err := flow.Get(r.Context(), s.app.DB.Reader(), r.FormValue("flow"), sess.ID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && f.Kind != loginKind) {
-		return nil, staleLogin(err)
-	}
+	lf := &loginFlow{}
+	f, err := s.openFlow(r, loginKind, &lf.State, staleLogin)
 	if err != nil {
 		return nil, err
 	}
-	lf := &loginFlow{Flow: f}
-	if err := json.Unmarshal(f.State, &lf.State); err != nil {
-		return nil, fmt.Errorf("web: login state: %w", err)
-	}
+	lf.Flow = f
 	if err := f.At(step, s.now()); err != nil {
 		if r.Method == http.MethodGet && errors.Is(err, flow.ErrWrongStep) && loginPage(f.Step()) != "" && f.Step() != stepUsername {
 			return nil, &goTo{URL: lf.url(loginPage(f.Step()))}
@@ -147,13 +136,9 @@ func (s *site) loadLogin(r *http.Request, step string) (*loginFlow, error) {
 
 // advanceLogin moves the login past its current step, saving its state.
 func (s *site) advanceLogin(ctx context.Context, lf *loginFlow, opts ...flow.Option) error {
-	state, err := json.Marshal(lf.State)
+	f, err := s.advanceFlow(ctx, s.app.DB.Writer(), lf.Flow, lf.State, staleLogin, opts...)
 	if err != nil {
 		return err
-	}
-	f, err := flow.Advance(ctx, s.app.DB.Writer(), lf.ID, lf.SessionID, lf.Step(), s.now(), append(opts, flow.WithState(state))...)
-	if err != nil {
-		return staleLogin(err)
 	}
 	lf.Flow = f
 	return nil

@@ -20,23 +20,12 @@ func (s *site) passwordChange(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := passwordForm{Flow: lf.ID, Action: "/password/change", Rules: s.ruleText(a)}
-	pw := r.PostFormValue("password")
-	if pw != r.PostFormValue("confirm") {
-		form.Problems = []string{"The two passwords are not the same. Type the new password twice."}
-	} else {
-		m, _, err := s.memberOfAccount(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		personal, err := s.personalOf(ctx, m)
-		if err != nil {
-			return err
-		}
-		problems, err := s.app.Members.ChangePassword(ctx, a.ID, pw, personal, s.meta(r))
-		if err != nil {
-			return err
-		}
-		form.Problems = problemTexts(problems)
+	m, _, err := s.memberOfAccount(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	if form.Problems, err = s.setPassword(r, a, m); err != nil {
+		return err
 	}
 	if len(form.Problems) > 0 {
 		v := s.loginView(r, lf, "Choose a new password")

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
 	"github.com/ledgersync/ledgersync/internal/security/account"
@@ -55,4 +56,23 @@ func problemTexts(problems []password.Problem) []string {
 		out[i] = p.Message
 	}
 	return out
+}
+
+// setPassword sets the password typed twice in r's form for the member's
+// sign-in a, and returns the problems to show instead when the two differ or
+// the engine refuses it (rules, reuse).
+func (s *site) setPassword(r *http.Request, a *account.Account, m *institution.Member) ([]string, error) {
+	pw := r.PostFormValue("password")
+	if pw != r.PostFormValue("confirm") {
+		return []string{"The two passwords are not the same. Type the new password twice."}, nil
+	}
+	personal, err := s.personalOf(r.Context(), m)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := s.app.Members.ChangePassword(r.Context(), a.ID, pw, personal, s.meta(r))
+	if err != nil {
+		return nil, err
+	}
+	return problemTexts(problems), nil
 }
