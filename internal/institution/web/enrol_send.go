@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/auth"
 	"github.com/ledgersync/ledgersync/internal/security/otp"
-	"net/http"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
 	"github.com/ledgersync/ledgersync/internal/notify"

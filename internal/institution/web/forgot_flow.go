@@ -14,6 +14,7 @@ import (
 
 	"github.com/ledgersync/ledgersync/internal/institution"
 	"github.com/ledgersync/ledgersync/internal/institution/bankapp"
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/challenge"
 	"github.com/ledgersync/ledgersync/internal/security/lockout"
@@ -245,8 +246,8 @@ func (s *site) forgotProceed(w http.ResponseWriter, r *http.Request, ff *forgotF
 // recoveryMethods are the ways a recovery PIN can go out: text and call to
 // the member's phones that take them. Phones is empty when the member has
 // none. Blocked PINs are reported by the engine when one is sent.
-func (s *site) recoveryMethods(ctx context.Context, a *account.Account) (methodSet, error) {
-	ms := methodSet{Blocked: map[risk.Method]bool{}}
+func (s *site) recoveryMethods(ctx context.Context, a *account.Account) (signin.Methods, error) {
+	ms := signin.Methods{Blocked: map[risk.Method]bool{}}
 	phones, err := phone.List(ctx, s.app.DB.Reader(), a.ID)
 	if err != nil {
 		return ms, fmt.Errorf("web: the member's phones: %w", err)

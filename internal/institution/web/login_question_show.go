@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/auth"
 	"github.com/ledgersync/ledgersync/internal/security/challenge"
@@ -34,7 +35,7 @@ func (s *site) loginQuestionShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *site) renderQuestion(w http.ResponseWriter, r *http.Request, lf *loginFlow, a *account.Account, status int, msg string) error {
-	prompts, err := s.askQuestions(r.Context(), a, challenge.Rotating)
+	prompts, err := s.app.Members.AskQuestionsIn(r.Context(), a, challenge.Rotating)
 	if errors.Is(err, auth.ErrQuestionsBlocked) || errors.Is(err, store.ErrNotFound) {
 		return s.questionsUnavailable(w, r, lf, a, errors.Is(err, auth.ErrQuestionsBlocked))
 	}
@@ -54,7 +55,7 @@ func (s *site) renderQuestion(w http.ResponseWriter, r *http.Request, lf *loginF
 func (s *site) questionsUnavailable(w http.ResponseWriter, r *http.Request, lf *loginFlow, a *account.Account, blocked bool) error {
 	lf.State.Question = false
 	if blocked {
-		ms, err := s.stepUpMethods(r.Context(), a)
+		ms, err := signin.StepUpMethods(r.Context(), s.app, a)
 		if err != nil {
 			return err
 		}

@@ -1,14 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"net/http"
 
-	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
-	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/store"
 )
 
@@ -19,10 +16,6 @@ import (
 // the flow and the login moves on.
 func (s *site) assessLogin(w http.ResponseWriter, r *http.Request, lf *loginFlow, a *account.Account) error {
 	ctx := r.Context()
-	m, own, err := s.memberOfAccount(ctx, a.ID)
-	if err != nil {
-		return err
-	}
 	meta := s.meta(r)
 	dev, err := s.app.Devices.Recognise(ctx, s.app.DB.Reader(), r, a.ID)
 	switch {
@@ -31,15 +24,7 @@ func (s *site) assessLogin(w http.ResponseWriter, r *http.Request, lf *loginFlow
 	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
-	var controls risk.Controls
-	if own {
-		controls = m.Controls
-	}
-	d, err := s.app.Members.Assess(ctx, a, meta, risk.ActionLogin, 0, controls)
-	if err != nil {
-		return err
-	}
-	p, err := s.planLogin(ctx, a, m, d)
+	p, err := signin.Assess(ctx, s.app, a, meta)
 	if err != nil {
 		return err
 	}
@@ -67,31 +52,12 @@ func (s *site) deny(w http.ResponseWriter, r *http.Request, reasons []string, ti
 	}
 	var d denied
 	for _, code := range reasons {
-		d.Messages = append(d.Messages, denialMessage(code))
+		d.Messages = append(d.Messages, signin.DenialMessage(code))
 	}
 	if len(d.Messages) == 0 {
-		d.Messages = []string{denialMessage("")}
+		d.Messages = []string{signin.DenialMessage("")}
 	}
 	v := s.newView(r, title)
 	v.Data = d
 	return s.render(w, http.StatusForbidden, "denied", v)
-}
-
-// memberOfAccount returns the member a sign-in belongs to: the member, or
-// for a delegate the member whose accounts they may read (own is false).
-func (s *site) memberOfAccount(ctx context.Context, accountID int64) (*institution.Member, bool, error) {
-	q := s.app.DB.Reader()
-	m, err := institution.MemberBySecurityAccount(ctx, q, accountID)
-	if err == nil {
-		return m, true, nil
-	}
-	if !errors.Is(err, store.ErrNotFound) {
-		return nil, false, err
-	}
-	d, err := institution.DelegateBySecurityAccount(ctx, q, accountID)
-	if err != nil {
-		return nil, false, fmt.Errorf("web: sign-in %d belongs to no member: %w", accountID, err)
-	}
-	m, err = institution.GetMember(ctx, q, d.MemberID)
-	return m, false, err
 }

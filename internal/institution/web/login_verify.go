@@ -29,7 +29,7 @@ func (s *site) loginVerify(w http.ResponseWriter, r *http.Request) error {
 	}
 	id, _ := strconv.ParseInt(r.PostFormValue("phone"), 10, 64)
 	c := verifyChoice{Via: r.PostFormValue("via"), PhoneID: id, Channel: phone.Channel(r.PostFormValue("channel")), Sent: true}
-	if !ms.has(c.method()) {
+	if !ms.Has(c.method()) {
 		return s.renderLoginVerify(w, r, lf, a, verifyChoice{Via: viaOptions}, http.StatusUnprocessableEntity, "That way of confirming it's you is not available. Choose another.")
 	}
 	meta := s.meta(r)

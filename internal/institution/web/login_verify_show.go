@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/risk"
 )
@@ -26,8 +27,8 @@ func (s *site) loginVerifyShow(w http.ResponseWriter, r *http.Request) error {
 
 // loginMethods is what the member can pass this login's step-up with: the
 // questions count once, so a member who answered them is not asked again.
-func (s *site) loginMethods(r *http.Request, lf *loginFlow, a *account.Account) (methodSet, error) {
-	ms, err := s.stepUpMethods(r.Context(), a)
+func (s *site) loginMethods(r *http.Request, lf *loginFlow, a *account.Account) (signin.Methods, error) {
+	ms, err := signin.StepUpMethods(r.Context(), s.app, a)
 	if err != nil {
 		return ms, err
 	}
@@ -46,7 +47,7 @@ func (s *site) renderLoginVerify(w http.ResponseWriter, r *http.Request, lf *log
 	if len(ms.Methods) == 0 {
 		return s.deny(w, r, []string{risk.ReasonNoStepUpMethod}, "Sign-in refused")
 	}
-	m, _, err := s.memberOfAccount(ctx, a.ID)
+	m, _, err := signin.MemberOfAccount(ctx, s.app, a.ID)
 	if err != nil {
 		return err
 	}

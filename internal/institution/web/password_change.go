@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 )
 
@@ -20,7 +21,7 @@ func (s *site) passwordChange(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := passwordForm{Flow: lf.ID, Action: "/password/change", Rules: s.ruleText(a)}
-	m, _, err := s.memberOfAccount(ctx, a.ID)
+	m, _, err := signin.MemberOfAccount(ctx, s.app, a.ID)
 	if err != nil {
 		return err
 	}

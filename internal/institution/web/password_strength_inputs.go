@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/session/flow"
 	"github.com/ledgersync/ledgersync/internal/store"
 )
@@ -47,7 +48,7 @@ func (s *site) strengthInputs(r *http.Request, flowID string) ([]string, error) 
 		case st.MemberID != 0:
 			m, err = institution.GetMember(ctx, s.app.DB.Reader(), st.MemberID)
 		case f.AccountID != 0:
-			m, _, err = s.memberOfAccount(ctx, f.AccountID)
+			m, _, err = signin.MemberOfAccount(ctx, s.app, f.AccountID)
 		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err

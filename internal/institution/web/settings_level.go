@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/risk"
 )
@@ -16,11 +17,11 @@ func (s *site) settingsLevel(w http.ResponseWriter, r *http.Request, me *signedI
 		return s.renderSettings(w, r, me, http.StatusUnprocessableEntity, "", "Choose Standard or High.")
 	}
 	if level == account.High {
-		ms, err := s.stepUpMethods(ctx, me.Account)
+		ms, err := signin.StepUpMethods(ctx, s.app, me.Account)
 		if err != nil {
 			return err
 		}
-		if !ms.has(risk.MethodSMS) && !ms.has(risk.MethodVoice) {
+		if !ms.Has(risk.MethodSMS) && !ms.Has(risk.MethodVoice) {
 			return s.renderSettings(w, r, me, http.StatusUnprocessableEntity, "", "High needs a phone we can send codes to. Add a phone first.")
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/phone"
 	"github.com/ledgersync/ledgersync/internal/security/risk"
 )
@@ -57,14 +58,14 @@ func (s *site) renderConfirm(w http.ResponseWriter, r *http.Request, me *signedI
 		p.To = req.ToName + ", account " + institution.Mask(req.ToAccountNumber) + " at routing " + req.ToRouting
 	}
 	if p.StepUp {
-		ms, err := s.stepUpMethods(ctx, me.Account)
+		ms, err := signin.StepUpMethods(ctx, s.app, me.Account)
 		if err != nil {
 			return err
 		}
 		sent, _ := strconv.ParseInt(r.URL.Query().Get("sent"), 10, 64)
 		for _, ph := range ms.Phones {
 			for _, ch := range s.app.Phones.ChannelsFor(ph) {
-				if (ch == phone.SMS && ms.has(risk.MethodSMS)) || (ch == phone.Voice && ms.has(risk.MethodVoice)) {
+				if (ch == phone.SMS && ms.Has(risk.MethodSMS)) || (ch == phone.Voice && ms.Has(risk.MethodVoice)) {
 					verb := "Text me at "
 					if ch == phone.Voice {
 						verb = "Call me at "

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/risk"
 	"github.com/ledgersync/ledgersync/internal/security/session/flow"
 	"github.com/ledgersync/ledgersync/internal/store"
@@ -73,8 +74,8 @@ func (s *site) transferReview(w http.ResponseWriter, r *http.Request, me *signed
 		v := s.newView(r, "Transfer refused")
 		v.Nav = "transfer"
 		var dn denied
-		for _, c := range denyCodes(d) {
-			dn.Messages = append(dn.Messages, denialMessage(c))
+		for _, c := range signin.DenyCodes(d) {
+			dn.Messages = append(dn.Messages, signin.DenialMessage(c))
 		}
 		v.Data = dn
 		return s.render(w, http.StatusForbidden, "denied", v)

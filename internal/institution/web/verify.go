@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/signin"
 	"github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/auth"
 	"github.com/ledgersync/ledgersync/internal/security/challenge"
@@ -84,8 +85,8 @@ type verifyPage struct {
 // defaultChoice is what the page shows first: a PIN by text to the primary
 // mobile when there is one (the two-step seed), else the first method of
 // the institution's order.
-func defaultChoice(ms methodSet, s *site) verifyChoice {
-	if ms.has(risk.MethodSMS) {
+func defaultChoice(ms signin.Methods, s *site) verifyChoice {
+	if ms.Has(risk.MethodSMS) {
 		if ph := primaryFor(ms.Phones, s, phone.SMS); ph != nil {
 			return verifyChoice{Via: viaPIN, PhoneID: ph.ID, Channel: phone.SMS}
 		}
@@ -146,11 +147,11 @@ func (c verifyChoice) method() risk.Method {
 
 // resolve checks a choice against the methods the member has now and
 // fills in its phone; an unusable choice falls back to the options list.
-func (s *site) resolve(c verifyChoice, ms methodSet) (verifyChoice, *phone.Phone) {
+func (s *site) resolve(c verifyChoice, ms signin.Methods) (verifyChoice, *phone.Phone) {
 	if c.Via == "" {
 		c = defaultChoice(ms, s)
 	}
-	if c.Via == viaOptions || !ms.has(c.method()) {
+	if c.Via == viaOptions || !ms.Has(c.method()) {
 		return verifyChoice{Via: viaOptions}, nil
 	}
 	switch c.Via {
@@ -173,15 +174,15 @@ func (s *site) resolve(c verifyChoice, ms methodSet) (verifyChoice, *phone.Phone
 }
 
 // buildVerifyPage gathers what a challenge page shows for choice.
-func (s *site) buildVerifyPage(ctx context.Context, a *account.Account, m *institution.Member, ms methodSet, c verifyChoice) (verifyPage, error) {
+func (s *site) buildVerifyPage(ctx context.Context, a *account.Account, m *institution.Member, ms signin.Methods, c verifyChoice) (verifyPage, error) {
 	p := verifyPage{
-		Questions: ms.has(risk.MethodQuestions), Callback: ms.has(risk.MethodCallback), AccessCode: ms.has(risk.MethodAccessCode),
-		CodeMinutes: int(s.app.Members.Policy().CodeTTL.Minutes()), Mode: string(s.questionMode(m)),
+		Questions: ms.Has(risk.MethodQuestions), Callback: ms.Has(risk.MethodCallback), AccessCode: ms.Has(risk.MethodAccessCode),
+		CodeMinutes: int(s.app.Members.Policy().CodeTTL.Minutes()), Mode: string(signin.QuestionMode(s.app, m)),
 	}
 	p.Choice, p.Phone = s.resolve(c, ms)
 	for _, ph := range ms.Phones {
 		for _, ch := range s.app.Phones.ChannelsFor(ph) {
-			if (ch == phone.SMS && !ms.has(risk.MethodSMS)) || (ch == phone.Voice && !ms.has(risk.MethodVoice)) {
+			if (ch == phone.SMS && !ms.Has(risk.MethodSMS)) || (ch == phone.Voice && !ms.Has(risk.MethodVoice)) {
 				continue
 			}
 			verb := "Text me at "
@@ -192,7 +193,7 @@ func (s *site) buildVerifyPage(ctx context.Context, a *account.Account, m *insti
 		}
 	}
 	if p.Choice.Via == viaQuestions {
-		prompts, err := s.askQuestions(ctx, a, s.questionMode(m))
+		prompts, err := s.app.Members.AskQuestionsIn(ctx, a, signin.QuestionMode(s.app, m))
 		if errors.Is(err, auth.ErrQuestionsBlocked) || errors.Is(err, store.ErrNotFound) {
 			p.Choice, p.Questions = verifyChoice{Via: viaOptions}, false
 		} else if err != nil {

@@ -145,6 +145,18 @@ func Get(ctx context.Context, q store.Querier, id string, sessionID int64) (*Flo
 	return f, nil
 }
 
+// Find returns the flow with id whatever session it belongs to, for the
+// machine interfaces whose clients hold no cookie: the JSON API hands out a
+// flow's id as its challenge id, and the id alone (128 random bits, valid
+// for one login) names it. Browsers' flows are read with Get.
+func Find(ctx context.Context, q store.Querier, id string) (*Flow, error) {
+	f, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM security_flow WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("flow: find: %w", store.Err(err))
+	}
+	return f, nil
+}
+
 func get(ctx context.Context, q store.Querier, id string, sessionID int64) (*Flow, error) {
 	f, err := scan(q.QueryRowContext(ctx, `SELECT `+columns+` FROM security_flow WHERE id = $1 AND session_id = $2`, id, sessionID))
 	return f, store.Err(err)

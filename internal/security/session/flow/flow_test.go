@@ -275,3 +275,19 @@ func TestStartValidates(t *testing.T) {
 		}
 	})
 }
+
+func TestFindNamesAFlowByItsIDAlone(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		sess := newSession(t, db)
+		f := start(t, db, sess, transfer)
+		got, err := flow.Find(ctx, db.Reader(), f.ID)
+		if err != nil || got.SessionID != sess.ID || got.Step() != "verify" {
+			t.Fatalf("Find = %+v, %v", got, err)
+		}
+		if _, err := flow.Find(ctx, db.Reader(), f.ID+"x"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("Find of an unknown id: %v, want ErrNotFound", err)
+		}
+	})
+}
