@@ -41,6 +41,7 @@ var kinds = map[string]Kind{
 	"email.changed":             {Action: "email.changed", Message: "Your email address was changed.", PersonalInfo: true},
 	"address.changed":           {Action: "address.changed", Message: "Your mailing address was changed.", PersonalInfo: true},
 	"device.registered":         {Action: "device.registered", Message: "A new computer or phone was registered to your account."},
+	"device.pending":            {Action: "device.pending", Message: "A program asked to download your accounts from a computer we do not know (Direct Connect). If it is yours, approve it under Settings, Computers and devices; if not, call us."},
 	"device.revoked":            {Action: "device.revoked", Message: "A registered computer or phone was removed from your account."},
 	"controls.changed":          {Action: "controls.changed", Message: "Your security settings were changed.", PersonalInfo: true},
 	"access_code.issued":        {Action: "access_code.issued", Message: "Our staff issued you a one-time access code."},

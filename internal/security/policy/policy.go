@@ -101,6 +101,15 @@ type Policy struct {
 	IdleTimeoutDefault  time.Duration // everywhere else
 	IdleWarningBefore   time.Duration // the "2 minutes left" warning shows this long before the idle deadline
 	SessionMaxAge       time.Duration // absolute cap, activity or not
+
+	// OFX Direct Connect. OFXClientUIDRequired refuses a signon without a
+	// CLIENTUID (status 15510); without the requirement, such a signon is
+	// taken as an OFX 1.0.2 client that cannot name its device: every risk
+	// signal but the device applies. OFXMachinePhrases are the
+	// machine-answerable phrases (MFA101–MFA107) asked with every OFX MFA
+	// challenge, answered by the client program itself.
+	OFXClientUIDRequired bool
+	OFXMachinePhrases    []string
 }
 
 const day = 24 * time.Hour
@@ -152,6 +161,7 @@ func Modern() Policy {
 	p.CodeTTL = 10 * time.Minute
 	p.LockoutAfter = 3
 	p.Risk = risk.ModernPolicy()
+	p.OFXClientUIDRequired = true
 	return p
 }
 
@@ -191,6 +201,9 @@ func (p Policy) Validate() error {
 	durIn := func(v, lo, hi time.Duration, field string) {
 		check(v >= lo && v <= hi, field, "%s is outside %s–%s", v, lo, hi)
 	}
+	for _, id := range p.OFXMachinePhrases {
+		check(machinePhrase(id), "ofx_machine_phrases", "%q is not one of MFA101–MFA107", id)
+	}
 	intIn(p.PasswordMinLength, 6, 64, "password_min_length")
 	intIn(p.PasswordMinLengthSoleFactor, p.PasswordMinLength, 64, "password_min_length_sole_factor")
 	intIn(p.PasswordMaxLength, 64, 256, "password_max_length")
@@ -223,4 +236,14 @@ func (p Policy) Validate() error {
 		errs = append(errs, fmt.Errorf("policy: risk: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// machinePhrase reports whether id is one of OFX's machine-answerable
+// phrases, MFA101 (the client's date and time) to MFA107 (its user agent).
+func machinePhrase(id string) bool {
+	switch id {
+	case "MFA101", "MFA102", "MFA103", "MFA104", "MFA105", "MFA106", "MFA107":
+		return true
+	}
+	return false
 }

@@ -58,7 +58,7 @@ func TestModernFollowsNIST(t *testing.T) {
 	if p.PasswordMinLengthSoleFactor < 15 || p.PasswordMinLength < 8 {
 		t.Errorf("modern lengths %d/%d, want ≥15 alone and ≥8 with a second factor", p.PasswordMinLengthSoleFactor, p.PasswordMinLength)
 	}
-	if p.PasswordComplexity || !p.PasswordBlocklist || p.QuestionsAsSecondFactor || p.CodeTTL > 10*time.Minute {
+	if p.PasswordComplexity || !p.PasswordBlocklist || p.QuestionsAsSecondFactor || p.CodeTTL > 10*time.Minute || !p.OFXClientUIDRequired {
 		t.Errorf("modern policy breaks NIST SP 800-63B: %+v", p)
 	}
 }
@@ -71,11 +71,12 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 	p.QuestionMode = "one_of_five" // unknown
 	p.CodeTTL = time.Hour          // codes live at most 10 minutes
 	p.IdleWarningBefore = 6 * time.Minute
+	p.OFXMachinePhrases = []string{"MFA101", "MFA5"} // MFA5 is a person's question
 	err := p.Validate()
 	if err == nil {
 		t.Fatal("an invalid policy passed")
 	}
-	for _, field := range []string{"password_min_length", "password_expiry_days", "question_mode", "code_ttl", "idle_warning_before"} {
+	for _, field := range []string{"password_min_length", "password_expiry_days", "question_mode", "code_ttl", "idle_warning_before", "ofx_machine_phrases"} {
 		if !strings.Contains(err.Error(), field) {
 			t.Errorf("the error does not name %s: %v", field, err)
 		}
