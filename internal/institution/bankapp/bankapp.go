@@ -89,6 +89,10 @@ type App struct {
 	// watermark, decoy questions): derived from the master key, so the
 	// decoys stay the same across restarts and replicas.
 	DecoyKey []byte
+	// LinkKey signs the short-lived links to statement and check images
+	// that OFX responses carry (IMAGEREF with IMAGETTL): derived from the
+	// master key, so a link signed by one replica opens on another.
+	LinkKey []byte
 }
 
 // New builds the bank's services.
@@ -120,6 +124,9 @@ func New(cfg Config) (*App, error) {
 	}
 	if app.DecoyKey, err = hkdf.Key(sha256.New, cfg.MasterKey, nil, "ledgersync institution decoys", 32); err != nil {
 		return nil, fmt.Errorf("bankapp: derive the decoy key: %w", err)
+	}
+	if app.LinkKey, err = hkdf.Key(sha256.New, cfg.MasterKey, nil, "ledgersync institution image links", 32); err != nil {
+		return nil, fmt.Errorf("bankapp: derive the link key: %w", err)
 	}
 	if app.Codes, err = otp.NewCodes(codeKey); err != nil {
 		return nil, fmt.Errorf("bankapp: %w", err)
