@@ -105,6 +105,7 @@ func (s *site) routes() *http.ServeMux {
 	member("POST /settings/delegates/{id}/revoke", sec, owner(s.settingsDelegateRevoke))
 	member("GET /settings/devices", sec, s.settingsDevicesShow)
 	member("POST /settings/devices/register", sec, s.settingsDeviceRegister)
+	member("POST /settings/devices/{id}/register", sec, s.settingsDeviceApprove)
 	member("POST /settings/devices/{id}/revoke", sec, s.settingsDeviceRevoke)
 	member("GET /messages", std, s.messages)
 

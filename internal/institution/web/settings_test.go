@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/security/device"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
 )
 
@@ -174,5 +175,42 @@ func TestDevicesRevoke(t *testing.T) {
 	br.post(revoke[1], nil).must(t, http.StatusOK, "was removed", "Removed")
 	if !strings.Contains(br.get("/messages").Body, "was removed from your account") {
 		t.Fatal("no message for the removed device")
+	}
+}
+
+// A Direct Connect program that asked for alice's accounts from an unknown
+// CLIENTUID waits in her device list; she approves it, and only she can.
+func TestDevicesApproveAProgram(t *testing.T) {
+	t.Parallel()
+	b := newBank(t, policy.Policy{})
+	alice, carol := b.alice(), b.carol()
+	ctx := context.Background()
+	d, err := device.RememberClient(ctx, b.db.Writer(), alice.Account.ID, device.KindOFX, "5F2B6B0C-8E0A-4D9B-9C55-2C1D1F0E7A11", "Direct Connect: QWIN 2700", "192.0.2.1", b.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	approve := "/settings/devices/" + itoa(d.ID) + "/register"
+
+	hers, err := device.RememberClient(ctx, b.db.Writer(), carol.Account.ID, device.KindOFX, "0D7E6C4B-1111-4A2B-8C3D-9E8F7A6B5C4D", "Direct Connect: QWIN 2700", "192.0.2.2", b.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	br := b.browser()
+	br.login("alice")
+	br.post("/settings/devices/"+itoa(hers.ID)+"/register", nil).must(t, http.StatusNotFound)
+	p := br.get("/settings/devices")
+	p.must(t, http.StatusOK, "Approve Direct Connect: QWIN 2700", `action="`+approve+`"`)
+	br.post(approve, nil).must(t, http.StatusOK, "Direct Connect: QWIN 2700 is approved.")
+	got, err := device.RecogniseClient(ctx, b.db.Reader(), alice.Account.ID, device.KindOFX, "5F2B6B0C-8E0A-4D9B-9C55-2C1D1F0E7A11")
+	if err != nil || !got.Registered {
+		t.Fatalf("after approval: %+v, %v", got, err)
+	}
+	if br.get("/settings/devices").has("Approve Direct Connect") {
+		t.Fatal("an approved program is still offered for approval")
+	}
+	br.get("/messages").must(t, http.StatusOK, "A new computer or phone was registered")
+	if d, err := device.Get(ctx, b.db.Reader(), carol.Account.ID, hers.ID); err != nil || d.Registered {
+		t.Fatalf("carol's program after alice's attempt: %+v, %v; want still pending", d, err)
 	}
 }
