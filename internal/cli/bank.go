@@ -15,9 +15,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/api"
 	"github.com/ledgersync/ledgersync/internal/institution/bankapp"
 	"github.com/ledgersync/ledgersync/internal/institution/bankseed"
 	"github.com/ledgersync/ledgersync/internal/institution/console"
+	"github.com/ledgersync/ledgersync/internal/institution/ofxserver"
 	"github.com/ledgersync/ledgersync/internal/institution/web"
 	"github.com/ledgersync/ledgersync/internal/notify"
 	"github.com/ledgersync/ledgersync/internal/security/password"
@@ -274,8 +276,19 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bank
 	if err != nil {
 		return err
 	}
+	direct, err := ofxserver.New(app)
+	if err != nil {
+		return err
+	}
+	jsonAPI, err := api.New(app)
+	if err != nil {
+		return err
+	}
 	mux := healthRoutes(db)
 	mux.Handle("/staff/", staff)
+	mux.Handle("/ofx", direct)
+	mux.Handle("/ofx/", direct)
+	mux.Handle("/api/v1/", jsonAPI)
 	mux.Handle("/", site)
 	var ready func(string)
 	if demo {
@@ -318,6 +331,8 @@ func (e *env) printDemoBank(base string, db *store.DB) {
                  questions: favorite color blue, first pet rex, city of birth paris
   staff console  %[1]s/staff/     %[2]s / %[3]s
   codes sent     %[1]s/dev/outbox
+  OFX            %[1]s/ofx        Direct Connect (ORG DEMOBANK, FID 9001)
+  JSON API       %[1]s/api/v1/    described at %[1]s/api/v1/openapi.json
   database       %[4]s
 `, base, demoStaffUser, demoStaffPassword, db)
 }

@@ -55,12 +55,12 @@ func TestBankServeDemo(t *testing.T) {
 			t.Fatalf("bank serve --demo did not start:\n%s", banner)
 		}
 	}
-	for _, want := range []string{"alice, bob, carol, dave, erin", "Demo-pass-2026", "/staff/", "/dev/outbox"} {
+	for _, want := range []string{"alice, bob, carol, dave, erin", "Demo-pass-2026", "/staff/", "/dev/outbox", "/ofx", "/api/v1/"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("the demo banner does not mention %q:\n%s", want, banner)
 		}
 	}
-	for path, want := range map[string]string{"/login": "Sign in", "/staff/login": "Staff", "/dev/outbox": "", "/healthz": "ok"} {
+	for path, want := range map[string]string{"/login": "Sign in", "/staff/login": "Staff", "/dev/outbox": "", "/healthz": "ok", "/api/v1/openapi.json": `"openapi"`} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
@@ -70,6 +70,16 @@ func TestBankServeDemo(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
 			t.Errorf("GET %s = %d, want 200 with %q", path, resp.StatusCode, want)
 		}
+	}
+	// The OFX server answers a profile request from an anonymous client.
+	resp, err := http.Post(base+"/ofx", "application/x-ofx", strings.NewReader(profileRequest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<PROFRS>") || !strings.Contains(string(body), "<CODE>0") {
+		t.Errorf("POST /ofx (profile) = %d:\n%s", resp.StatusCode, body)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -132,3 +142,9 @@ func TestBankStaffAdd(t *testing.T) {
 		t.Fatalf("the same username again: exit %d %q", code, errOut)
 	}
 }
+
+// profileRequest is an anonymous OFX 1.0.2 profile request to the demo bank.
+const profileRequest = "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n" +
+	"<OFX><SIGNONMSGSRQV1><SONRQ><DTCLIENT>20261123120000<USERID>anonymous00000000000000000000000<USERPASS>anonymous00000000000000000000000" +
+	"<LANGUAGE>ENG<FI><ORG>DEMOBANK<FID>9001</FI><APPID>QWIN<APPVER>2700</SONRQ></SIGNONMSGSRQV1>" +
+	"<PROFMSGSRQV1><PROFTRNRQ><TRNUID>1<PROFRQ><CLIENTROUTING>NONE<DTPROFUP>19900101</PROFRQ></PROFTRNRQ></PROFMSGSRQV1></OFX>"

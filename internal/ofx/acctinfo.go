@@ -4,8 +4,9 @@ import "time"
 
 // AccountInfoRequest is ACCTINFOTRNRQ with its ACCTINFORQ.
 type AccountInfoRequest struct {
-	TrnUID   string    `json:"trnuid"`
-	DTAcctUp time.Time `json:"dtacctup"`
+	TrnUID    string    `json:"trnuid"`
+	CltCookie string    `json:"cltcookie,omitempty"`
+	DTAcctUp  time.Time `json:"dtacctup"`
 }
 
 func (a *AccountInfoRequest) element() *Element {
@@ -13,7 +14,8 @@ func (a *AccountInfoRequest) element() *Element {
 	if dt.IsZero() {
 		dt = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	return Aggregate("ACCTINFOTRNRQ", Leaf("TRNUID", a.TrnUID), Aggregate("ACCTINFORQ", Leaf("DTACCTUP", FormatDate(dt))))
+	return Aggregate("ACCTINFOTRNRQ", Leaf("TRNUID", a.TrnUID), optLeaf("CLTCOOKIE", a.CltCookie),
+		Aggregate("ACCTINFORQ", Leaf("DTACCTUP", FormatDate(dt))))
 }
 
 // AccountInfo is one ACCTINFO: a bank account (BANKACCTINFO) or, when
@@ -31,10 +33,11 @@ type AccountInfo struct {
 
 // AccountInfoResponse is ACCTINFOTRNRS with its ACCTINFORS.
 type AccountInfoResponse struct {
-	TrnUID   string        `json:"trnuid"`
-	Status   Status        `json:"status"`
-	DTAcctUp time.Time     `json:"dtacctup,omitzero"`
-	Accounts []AccountInfo `json:"accounts,omitempty"`
+	TrnUID    string        `json:"trnuid"`
+	Status    Status        `json:"status"`
+	CltCookie string        `json:"cltcookie,omitempty"`
+	DTAcctUp  time.Time     `json:"dtacctup,omitzero"`
+	Accounts  []AccountInfo `json:"accounts,omitempty"`
 }
 
 func (a *AccountInfoResponse) element() *Element {
@@ -51,11 +54,11 @@ func (a *AccountInfoResponse) element() *Element {
 					Leaf("XFERDEST", yn(ai.XferDest)), Leaf("SVCSTATUS", ai.SvcStatus))))
 		}
 	}
-	return Aggregate("ACCTINFOTRNRS", Leaf("TRNUID", a.TrnUID), a.Status.element(), rs)
+	return Aggregate("ACCTINFOTRNRS", Leaf("TRNUID", a.TrnUID), a.Status.element(), optLeaf("CLTCOOKIE", a.CltCookie), rs)
 }
 
 func (d *decoder) accountInfoResponse(e *Element) *AccountInfoResponse {
-	a := &AccountInfoResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e)}
+	a := &AccountInfoResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e), CltCookie: d.str(e, "CLTCOOKIE")}
 	rs := e.Find("ACCTINFORS")
 	if rs == nil {
 		return a

@@ -5,7 +5,9 @@
 // and LedgerSync's OFX client exchange: signon with the OFX 2.1.1/2.2
 // multi-factor challenge (MFACHALLENGE, CLIENTUID, USERCRED, AUTHTOKEN,
 // ACCESSTOKEN), the profile's SIGNONINFO, account information, bank and
-// credit-card statements with image references, and the status codes.
+// credit-card statements with image references, statement closing
+// information (with the statement images OFX 2.1.1 puts there), and the
+// status codes.
 //
 // It is written from the OFX specification and real files; it is not derived
 // from any GPL library.

@@ -6,22 +6,26 @@ import "fmt"
 // message sets LedgerSync speaks. Message sets not modelled here are ignored
 // when decoding.
 type Request struct {
-	Signon       SignonRequest        `json:"signon"`
-	MFAChallenge *MFAChallengeRequest `json:"mfa_challenge,omitempty"`
-	AccountInfo  *AccountInfoRequest  `json:"account_info,omitempty"`
-	Statements   []StatementRequest   `json:"statements,omitempty"`
-	CCStatements []StatementRequest   `json:"cc_statements,omitempty"`
-	Profile      *ProfileRequest      `json:"profile,omitempty"`
+	Signon          SignonRequest         `json:"signon"`
+	MFAChallenge    *MFAChallengeRequest  `json:"mfa_challenge,omitempty"`
+	AccountInfo     *AccountInfoRequest   `json:"account_info,omitempty"`
+	Statements      []StatementRequest    `json:"statements,omitempty"`
+	StatementEnds   []StatementEndRequest `json:"statement_ends,omitempty"`
+	CCStatements    []StatementRequest    `json:"cc_statements,omitempty"`
+	CCStatementEnds []StatementEndRequest `json:"cc_statement_ends,omitempty"`
+	Profile         *ProfileRequest       `json:"profile,omitempty"`
 }
 
 // Response is one OFX response file, the counterpart of Request.
 type Response struct {
-	Signon       SignonResponse        `json:"signon"`
-	MFAChallenge *MFAChallengeResponse `json:"mfa_challenge,omitempty"`
-	AccountInfo  *AccountInfoResponse  `json:"account_info,omitempty"`
-	Statements   []StatementResponse   `json:"statements,omitempty"`
-	CCStatements []StatementResponse   `json:"cc_statements,omitempty"`
-	Profile      *ProfileResponse      `json:"profile,omitempty"`
+	Signon          SignonResponse         `json:"signon"`
+	MFAChallenge    *MFAChallengeResponse  `json:"mfa_challenge,omitempty"`
+	AccountInfo     *AccountInfoResponse   `json:"account_info,omitempty"`
+	Statements      []StatementResponse    `json:"statements,omitempty"`
+	StatementEnds   []StatementEndResponse `json:"statement_ends,omitempty"`
+	CCStatements    []StatementResponse    `json:"cc_statements,omitempty"`
+	CCStatementEnds []StatementEndResponse `json:"cc_statement_ends,omitempty"`
+	Profile         *ProfileResponse       `json:"profile,omitempty"`
 }
 
 // Element returns the <OFX> tree of r, message sets in the order OFX
@@ -34,16 +38,22 @@ func (r *Request) Element() *Element {
 	if r.AccountInfo != nil {
 		signup = Aggregate("SIGNUPMSGSRQV1", r.AccountInfo.element())
 	}
-	if len(r.Statements) > 0 {
+	if len(r.Statements)+len(r.StatementEnds) > 0 {
 		bank = Aggregate("BANKMSGSRQV1")
 		for i := range r.Statements {
 			bank.Children = append(bank.Children, r.Statements[i].element(false))
 		}
+		for i := range r.StatementEnds {
+			bank.Children = append(bank.Children, r.StatementEnds[i].element(false))
+		}
 	}
-	if len(r.CCStatements) > 0 {
+	if len(r.CCStatements)+len(r.CCStatementEnds) > 0 {
 		cc = Aggregate("CREDITCARDMSGSRQV1")
 		for i := range r.CCStatements {
 			cc.Children = append(cc.Children, r.CCStatements[i].element(true))
+		}
+		for i := range r.CCStatementEnds {
+			cc.Children = append(cc.Children, r.CCStatementEnds[i].element(true))
 		}
 	}
 	if r.Profile != nil {
@@ -61,16 +71,22 @@ func (r *Response) Element() *Element {
 	if r.AccountInfo != nil {
 		signup = Aggregate("SIGNUPMSGSRSV1", r.AccountInfo.element())
 	}
-	if len(r.Statements) > 0 {
+	if len(r.Statements)+len(r.StatementEnds) > 0 {
 		bank = Aggregate("BANKMSGSRSV1")
 		for i := range r.Statements {
 			bank.Children = append(bank.Children, r.Statements[i].element(false))
 		}
+		for i := range r.StatementEnds {
+			bank.Children = append(bank.Children, r.StatementEnds[i].element(false))
+		}
 	}
-	if len(r.CCStatements) > 0 {
+	if len(r.CCStatements)+len(r.CCStatementEnds) > 0 {
 		cc = Aggregate("CREDITCARDMSGSRSV1")
 		for i := range r.CCStatements {
 			cc.Children = append(cc.Children, r.CCStatements[i].element(true))
+		}
+		for i := range r.CCStatementEnds {
+			cc.Children = append(cc.Children, r.CCStatementEnds[i].element(true))
 		}
 	}
 	if r.Profile != nil {
@@ -103,13 +119,19 @@ func DecodeRequest(doc *Document) (*Request, error) {
 		r.MFAChallenge = d.mfaChallengeRequest(m)
 	}
 	if a := root.Find("SIGNUPMSGSRQV1", "ACCTINFOTRNRQ"); a != nil {
-		r.AccountInfo = &AccountInfoRequest{TrnUID: d.str(a, "TRNUID"), DTAcctUp: d.date(a, "ACCTINFORQ", "DTACCTUP")}
+		r.AccountInfo = &AccountInfoRequest{TrnUID: d.str(a, "TRNUID"), CltCookie: d.str(a, "CLTCOOKIE"), DTAcctUp: d.date(a, "ACCTINFORQ", "DTACCTUP")}
 	}
 	for _, s := range children(root.Find("BANKMSGSRQV1"), "STMTTRNRQ") {
 		r.Statements = append(r.Statements, d.statementRequest(s, false))
 	}
 	for _, s := range children(root.Find("CREDITCARDMSGSRQV1"), "CCSTMTTRNRQ") {
 		r.CCStatements = append(r.CCStatements, d.statementRequest(s, true))
+	}
+	for _, s := range children(root.Find("BANKMSGSRQV1"), "STMTENDTRNRQ") {
+		r.StatementEnds = append(r.StatementEnds, d.statementEndRequest(s, false))
+	}
+	for _, s := range children(root.Find("CREDITCARDMSGSRQV1"), "CCSTMTENDTRNRQ") {
+		r.CCStatementEnds = append(r.CCStatementEnds, d.statementEndRequest(s, true))
 	}
 	if p := root.Find("PROFMSGSRQV1", "PROFTRNRQ"); p != nil {
 		r.Profile = d.profileRequest(p)
@@ -146,6 +168,12 @@ func DecodeResponse(doc *Document) (*Response, error) {
 	}
 	for _, s := range children(root.Find("CREDITCARDMSGSRSV1"), "CCSTMTTRNRS") {
 		r.CCStatements = append(r.CCStatements, d.statementResponse(s, true))
+	}
+	for _, s := range children(root.Find("BANKMSGSRSV1"), "STMTENDTRNRS") {
+		r.StatementEnds = append(r.StatementEnds, d.statementEndResponse(s, false))
+	}
+	for _, s := range children(root.Find("CREDITCARDMSGSRSV1"), "CCSTMTENDTRNRS") {
+		r.CCStatementEnds = append(r.CCStatementEnds, d.statementEndResponse(s, true))
 	}
 	if p := root.Find("PROFMSGSRSV1", "PROFTRNRS"); p != nil {
 		r.Profile = d.profileResponse(p)

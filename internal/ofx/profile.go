@@ -5,6 +5,7 @@ import "time"
 // ProfileRequest is PROFTRNRQ with its PROFRQ.
 type ProfileRequest struct {
 	TrnUID        string    `json:"trnuid"`
+	CltCookie     string    `json:"cltcookie,omitempty"`
 	ClientRouting string    `json:"clientrouting"`
 	DTProfUp      time.Time `json:"dtprofup"`
 }
@@ -18,7 +19,7 @@ func (p *ProfileRequest) element() *Element {
 	if dt.IsZero() {
 		dt = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC) // "send me everything"
 	}
-	return Aggregate("PROFTRNRQ", Leaf("TRNUID", p.TrnUID),
+	return Aggregate("PROFTRNRQ", Leaf("TRNUID", p.TrnUID), optLeaf("CLTCOOKIE", p.CltCookie),
 		Aggregate("PROFRQ", Leaf("CLIENTROUTING", routing), Leaf("DTPROFUP", FormatDate(dt))))
 }
 
@@ -28,7 +29,7 @@ func (d *decoder) profileRequest(e *Element) *ProfileRequest {
 		d.fail(e, []string{e.Name, "PROFRQ"}, "missing")
 		return nil
 	}
-	return &ProfileRequest{TrnUID: d.str(e, "TRNUID"), ClientRouting: d.str(rq, "CLIENTROUTING"), DTProfUp: d.date(rq, "DTPROFUP")}
+	return &ProfileRequest{TrnUID: d.str(e, "TRNUID"), CltCookie: d.str(e, "CLTCOOKIE"), ClientRouting: d.str(rq, "CLIENTROUTING"), DTProfUp: d.date(rq, "DTPROFUP")}
 }
 
 // SignonInfo is one SIGNONINFO of a profile: the password rules of a signon
@@ -83,6 +84,7 @@ func (d *decoder) signonInfo(e *Element) SignonInfo {
 type ProfileResponse struct {
 	TrnUID      string       `json:"trnuid"`
 	Status      Status       `json:"status"`
+	CltCookie   string       `json:"cltcookie,omitempty"`
 	MsgSetList  *Element     `json:"msgsetlist,omitempty"`
 	SignonInfos []SignonInfo `json:"signoninfos,omitempty"`
 	DTProfUp    time.Time    `json:"dtprofup,omitzero"`
@@ -110,11 +112,11 @@ func (p *ProfileResponse) element() *Element {
 			optLeaf("ADDR1", p.Addr1), optLeaf("CITY", p.City), optLeaf("STATE", p.State),
 			optLeaf("POSTALCODE", p.PostalCode), optLeaf("COUNTRY", p.Country), optLeaf("URL", p.URL))
 	}
-	return Aggregate("PROFTRNRS", Leaf("TRNUID", p.TrnUID), p.Status.element(), rs)
+	return Aggregate("PROFTRNRS", Leaf("TRNUID", p.TrnUID), p.Status.element(), optLeaf("CLTCOOKIE", p.CltCookie), rs)
 }
 
 func (d *decoder) profileResponse(e *Element) *ProfileResponse {
-	p := &ProfileResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e)}
+	p := &ProfileResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e), CltCookie: d.str(e, "CLTCOOKIE")}
 	rs := e.Find("PROFRS")
 	if rs == nil {
 		return p

@@ -149,12 +149,13 @@ func (d *decoder) signonResponse(e *Element) SignonResponse {
 // MFAChallengeRequest is MFACHALLENGETRNRQ: the client asks for the
 // challenge questions after a 3000 status.
 type MFAChallengeRequest struct {
-	TrnUID   string    `json:"trnuid"`
-	DTClient time.Time `json:"dtclient"`
+	TrnUID    string    `json:"trnuid"`
+	CltCookie string    `json:"cltcookie,omitempty"`
+	DTClient  time.Time `json:"dtclient"`
 }
 
 func (m *MFAChallengeRequest) element() *Element {
-	return Aggregate("MFACHALLENGETRNRQ", Leaf("TRNUID", m.TrnUID),
+	return Aggregate("MFACHALLENGETRNRQ", Leaf("TRNUID", m.TrnUID), optLeaf("CLTCOOKIE", m.CltCookie),
 		Aggregate("MFACHALLENGERQ", Leaf("DTCLIENT", FormatDate(m.DTClient))))
 }
 
@@ -164,7 +165,7 @@ func (d *decoder) mfaChallengeRequest(e *Element) *MFAChallengeRequest {
 		d.fail(e, []string{e.Name, "MFACHALLENGERQ"}, "missing")
 		return nil
 	}
-	return &MFAChallengeRequest{TrnUID: d.str(e, "TRNUID"), DTClient: d.reqDate(rq, "DTCLIENT")}
+	return &MFAChallengeRequest{TrnUID: d.str(e, "TRNUID"), CltCookie: d.str(e, "CLTCOOKIE"), DTClient: d.reqDate(rq, "DTCLIENT")}
 }
 
 // MFAChallenge is one question of MFACHALLENGERS.
@@ -177,6 +178,7 @@ type MFAChallenge struct {
 type MFAChallengeResponse struct {
 	TrnUID     string         `json:"trnuid"`
 	Status     Status         `json:"status"`
+	CltCookie  string         `json:"cltcookie,omitempty"`
 	Challenges []MFAChallenge `json:"challenges"`
 }
 
@@ -188,11 +190,11 @@ func (m *MFAChallengeResponse) element() *Element {
 	if len(rs.Children) == 0 {
 		rs = nil
 	}
-	return Aggregate("MFACHALLENGETRNRS", Leaf("TRNUID", m.TrnUID), m.Status.element(), rs)
+	return Aggregate("MFACHALLENGETRNRS", Leaf("TRNUID", m.TrnUID), m.Status.element(), optLeaf("CLTCOOKIE", m.CltCookie), rs)
 }
 
 func (d *decoder) mfaChallengeResponse(e *Element) *MFAChallengeResponse {
-	m := &MFAChallengeResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e)}
+	m := &MFAChallengeResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e), CltCookie: d.str(e, "CLTCOOKIE")}
 	if rs := e.Find("MFACHALLENGERS"); rs != nil {
 		for _, c := range rs.Children {
 			if c.Name == "MFACHALLENGE" {

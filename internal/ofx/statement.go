@@ -38,9 +38,12 @@ type IncTran struct {
 }
 
 // StatementRequest is STMTTRNRQ (bank) or CCSTMTTRNRQ (credit card) with its
-// STMTRQ/CCSTMTRQ. IncImages asks for IMAGEDATA (OFX 2.1.1 INCIMAGES).
+// STMTRQ/CCSTMTRQ. IncImages asks for the transactions' IMAGEDATA (OFX 2.1.1
+// INCTRANIMG; the element is written INCTRANIMG and read under that name or
+// the earlier INCIMAGES). CltCookie is echoed in the response.
 type StatementRequest struct {
 	TrnUID    string   `json:"trnuid"`
+	CltCookie string   `json:"cltcookie,omitempty"`
 	Account   Account  `json:"account"`
 	IncTran   *IncTran `json:"inctran,omitempty"`
 	IncImages bool     `json:"incimages,omitempty"`
@@ -55,7 +58,8 @@ func (s *StatementRequest) element(creditCard bool) *Element {
 	if s.IncTran != nil {
 		inc = Aggregate("INCTRAN", optDate("DTSTART", s.IncTran.DTStart), optDate("DTEND", s.IncTran.DTEnd), Leaf("INCLUDE", yn(s.IncTran.Include)))
 	}
-	return Aggregate(wrap, Leaf("TRNUID", s.TrnUID), Aggregate(rq, s.Account.element(acct), inc, optFlag("INCIMAGES", s.IncImages)))
+	return Aggregate(wrap, Leaf("TRNUID", s.TrnUID), optLeaf("CLTCOOKIE", s.CltCookie),
+		Aggregate(rq, s.Account.element(acct), inc, optFlag("INCTRANIMG", s.IncImages)))
 }
 
 func (d *decoder) statementRequest(e *Element, creditCard bool) StatementRequest {
@@ -63,7 +67,7 @@ func (d *decoder) statementRequest(e *Element, creditCard bool) StatementRequest
 	if creditCard {
 		rqName, acct = "CCSTMTRQ", "CCACCTFROM"
 	}
-	s := StatementRequest{TrnUID: d.str(e, "TRNUID")}
+	s := StatementRequest{TrnUID: d.str(e, "TRNUID"), CltCookie: d.str(e, "CLTCOOKIE")}
 	rq := e.Find(rqName)
 	if rq == nil {
 		d.fail(e, []string{e.Name, rqName}, "missing")
@@ -73,7 +77,7 @@ func (d *decoder) statementRequest(e *Element, creditCard bool) StatementRequest
 	if inc := rq.Find("INCTRAN"); inc != nil {
 		s.IncTran = &IncTran{DTStart: d.date(inc, "DTSTART"), DTEnd: d.date(inc, "DTEND"), Include: d.boolean(inc, "INCLUDE")}
 	}
-	s.IncImages = d.boolean(rq, "INCIMAGES")
+	s.IncImages = d.boolean(rq, "INCTRANIMG") || d.boolean(rq, "INCIMAGES")
 	return s
 }
 
@@ -87,11 +91,13 @@ type ImageData struct {
 	DTImageAvail time.Time `json:"dtimageavail,omitzero"`
 	ImageTTL     int       `json:"imagettl,omitempty"` // days the reference stays valid
 	Checksum     string    `json:"checksum,omitempty"`
+	CheckSup     string    `json:"checksup,omitempty"` // what a check image shows: FRONTONLY, BACKONLY or FRONTANDBACK
 }
 
 func (i *ImageData) element() *Element {
 	return Aggregate("IMAGEDATA", Leaf("IMAGETYPE", i.ImageType), Leaf("IMAGEREF", i.ImageRef), Leaf("IMAGEREFTYPE", i.ImageRefType),
-		optInt("IMAGEDELAY", i.ImageDelay), optDate("DTIMAGEAVAIL", i.DTImageAvail), optInt("IMAGETTL", i.ImageTTL), optLeaf("CHECKSUM", i.Checksum))
+		optInt("IMAGEDELAY", i.ImageDelay), optDate("DTIMAGEAVAIL", i.DTImageAvail), optInt("IMAGETTL", i.ImageTTL), optLeaf("CHECKSUM", i.Checksum),
+		optLeaf("CHECKSUP", i.CheckSup))
 }
 
 func (d *decoder) images(parent *Element) []ImageData {
@@ -101,7 +107,8 @@ func (d *decoder) images(parent *Element) []ImageData {
 			continue
 		}
 		out = append(out, ImageData{ImageType: d.str(e, "IMAGETYPE"), ImageRef: d.reqStr(e, "IMAGEREF"), ImageRefType: d.str(e, "IMAGEREFTYPE"),
-			ImageDelay: d.integer(e, "IMAGEDELAY"), DTImageAvail: d.date(e, "DTIMAGEAVAIL"), ImageTTL: d.integer(e, "IMAGETTL"), Checksum: d.str(e, "CHECKSUM")})
+			ImageDelay: d.integer(e, "IMAGEDELAY"), DTImageAvail: d.date(e, "DTIMAGEAVAIL"), ImageTTL: d.integer(e, "IMAGETTL"), Checksum: d.str(e, "CHECKSUM"),
+			CheckSup: d.str(e, "CHECKSUP")})
 	}
 	return out
 }
@@ -175,6 +182,7 @@ type TransactionList struct {
 type StatementResponse struct {
 	TrnUID       string           `json:"trnuid"`
 	Status       Status           `json:"status"`
+	CltCookie    string           `json:"cltcookie,omitempty"`
 	CurDef       string           `json:"curdef,omitempty"`
 	Account      Account          `json:"account"`
 	Transactions *TransactionList `json:"banktranlist,omitempty"`
@@ -203,7 +211,7 @@ func (s *StatementResponse) element(creditCard bool) *Element {
 			rs.Children = append(rs.Children, s.Images[i].element())
 		}
 	}
-	return Aggregate(wrap, Leaf("TRNUID", s.TrnUID), s.Status.element(), rs)
+	return Aggregate(wrap, Leaf("TRNUID", s.TrnUID), s.Status.element(), optLeaf("CLTCOOKIE", s.CltCookie), rs)
 }
 
 func (d *decoder) statementResponse(e *Element, creditCard bool) StatementResponse {
@@ -211,7 +219,7 @@ func (d *decoder) statementResponse(e *Element, creditCard bool) StatementRespon
 	if creditCard {
 		rsName, acct = "CCSTMTRS", "CCACCTFROM"
 	}
-	s := StatementResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e)}
+	s := StatementResponse{TrnUID: d.str(e, "TRNUID"), Status: d.status(e), CltCookie: d.str(e, "CLTCOOKIE")}
 	rs := e.Find(rsName)
 	if rs == nil {
 		return s

@@ -4,6 +4,8 @@ package ofx
 const (
 	StatusSuccess            = 0     // Success (INFO)
 	StatusGeneralError       = 2000  // General error (ERROR)
+	StatusAccountNotFound    = 2003  // Account not found (ERROR)
+	StatusInvalidDate        = 2020  // Invalid date (ERROR)
 	StatusMFARequired        = 3000  // MFA challenge authentication required: send MFACHALLENGERQ next
 	StatusMFAInvalid         = 3001  // MFA challenge information is invalid
 	StatusMustChangePass     = 15000 // Must change USERPASS (INFO)
@@ -29,6 +31,8 @@ type statusInfo struct{ meaning, severity string }
 var statusInfos = map[int]statusInfo{
 	StatusSuccess:            {"Success", SeverityInfo},
 	StatusGeneralError:       {"General error", SeverityError},
+	StatusAccountNotFound:    {"Account not found: the account was not found", SeverityError},
+	StatusInvalidDate:        {"Invalid date", SeverityError},
 	StatusUnsupportedVersion: {"Unsupported version", SeverityError},
 	StatusMFARequired:        {"MFA challenge authentication required: user credentials are correct, but further authentication is required; the client should send <MFACHALLENGERQ> in the next request", SeverityError},
 	StatusMFAInvalid:         {"MFA challenge information is invalid: <MFACHALLENGEA> contains invalid information", SeverityError},
