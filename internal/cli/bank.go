@@ -276,18 +276,22 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bank
 	if err != nil {
 		return err
 	}
-	direct, err := ofxserver.New(app)
-	if err != nil {
-		return err
-	}
 	jsonAPI, err := api.New(app)
 	if err != nil {
 		return err
 	}
 	mux := healthRoutes(db)
 	mux.Handle("/staff/", staff)
-	mux.Handle("/ofx", direct)
-	mux.Handle("/ofx/", direct)
+	if info.ORG == "" {
+		e.logger.Info("OFX Direct Connect is off: the bank has no --ofx-org")
+	} else {
+		direct, err := ofxserver.New(app)
+		if err != nil {
+			return err
+		}
+		mux.Handle("/ofx", direct)
+		mux.Handle("/ofx/", direct)
+	}
 	mux.Handle("/api/v1/", jsonAPI)
 	mux.Handle("/", site)
 	var ready func(string)

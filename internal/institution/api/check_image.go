@@ -2,26 +2,24 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
-	"github.com/ledgersync/ledgersync/internal/institution/checkimage"
+	"github.com/ledgersync/ledgersync/internal/institution/documents"
 )
 
 // checkFront and checkBack send the images of a paid check as PNGs, the
 // same the member site sends.
 func (s *server) checkFront(w http.ResponseWriter, r *http.Request, c *caller) error {
-	return s.checkImage(w, r, c, checkimage.Front)
+	return s.checkImage(w, r, c, documents.Front)
 }
 
 func (s *server) checkBack(w http.ResponseWriter, r *http.Request, c *caller) error {
-	return s.checkImage(w, r, c, checkimage.Back)
+	return s.checkImage(w, r, c, documents.Back)
 }
 
-func (s *server) checkImage(w http.ResponseWriter, r *http.Request, c *caller, draw func(checkimage.Check) ([]byte, error)) error {
+func (s *server) checkImage(w http.ResponseWriter, r *http.Request, c *caller, side documents.Side) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return notFound("")
@@ -30,12 +28,12 @@ func (s *server) checkImage(w http.ResponseWriter, r *http.Request, c *caller, d
 	if err != nil {
 		return err
 	}
-	if !isPaidCheck(t) {
+	if !documents.IsPaidCheck(t) {
 		return notFound("This transaction is not a check, so it has no images.")
 	}
-	img, err := draw(s.checkOf(c.member, a, t))
+	img, err := documents.CheckImage(c.member, a, t, side, s.app.Info)
 	if err != nil {
-		return fmt.Errorf("api: check image of transaction %d: %w", t.ID, err)
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	_, err = w.Write(img)
@@ -59,37 +57,4 @@ func (s *server) memberTransaction(ctx context.Context, c *caller, id int64) (*i
 		}
 	}
 	return nil, nil, notFound("")
-}
-
-// checkOf fills in a check from the transaction that paid it, as the
-// member site does (internal/institution/web/check_image.go).
-func (s *server) checkOf(m *institution.Member, a *institution.Account, t *institution.Transaction) checkimage.Check {
-	payee := t.Payee
-	if payee == "" {
-		payee = t.Description
-	}
-	addr := m.Address
-	if len(addr) > 3 {
-		addr = addr[:3]
-	}
-	city := ""
-	if n := len(s.app.Info.Address); n > 0 {
-		city = s.app.Info.Address[n-1]
-	}
-	return checkimage.Check{
-		Number: t.CheckNumber, Date: t.Date, Payee: payee, Amount: -t.Amount, Memo: t.Memo,
-		Drawer:        checkimage.Party{Name: m.Name(), Address: addr},
-		Bank:          checkimage.Bank{Name: s.app.Info.Name, City: city},
-		RoutingNumber: s.app.Info.Routing, AccountNumber: digitsOf(a.Number), Signature: m.Name(),
-		DepositedAt: t.Date,
-	}
-}
-
-func digitsOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/documents"
 )
 
 // transactionView is a transaction as the API lists it.
@@ -58,7 +59,7 @@ func (s *server) transactionList(w http.ResponseWriter, r *http.Request, c *call
 		if t.PendingID != 0 {
 			v.PendingTransactionID = &t.PendingID
 		}
-		if isPaidCheck(t) {
+		if documents.IsPaidCheck(t) {
 			base := "/api/v1/checks/" + strconv.FormatInt(t.ID, 10)
 			v.CheckImages = &checkLinks{Front: base + "/front", Back: base + "/back"}
 		}
@@ -93,7 +94,3 @@ func dateRange(q url.Values) (from, to time.Time, err error) {
 	}
 	return
 }
-
-// isPaidCheck reports whether a transaction is a check drawn on the
-// account, which has images.
-func isPaidCheck(t *institution.Transaction) bool { return t.CheckNumber != "" && t.Amount < 0 }

@@ -7,14 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
-	"github.com/ledgersync/ledgersync/internal/institution/checkimage"
-	"github.com/ledgersync/ledgersync/internal/institution/statementpdf"
+	"github.com/ledgersync/ledgersync/internal/institution/documents"
 	"github.com/ledgersync/ledgersync/internal/ofx"
 	"github.com/ledgersync/ledgersync/internal/store"
 )
@@ -158,97 +155,19 @@ func (s *server) render(ctx context.Context, l imageLink) ([]byte, string, error
 		if err != nil {
 			return nil, "", err
 		}
-		if s.app.Clock.Now().Before(st.AvailableOn) {
-			return nil, "", store.ErrNotFound
-		}
-		txs, err := institution.Transactions(ctx, q, a.ID, institution.TransactionFilter{From: st.PeriodStart, To: st.PeriodEnd})
-		if err != nil {
-			return nil, "", err
-		}
-		pdf, err := statementpdf.Render(s.statementOf(m, a, st, txs))
-		if err != nil {
-			return nil, "", fmt.Errorf("ofxserver: statement %d: %w", st.ID, err)
-		}
-		return pdf, "application/pdf", nil
+		pdf, err := documents.StatementPDF(ctx, s.app, m, a, st)
+		return pdf, "application/pdf", err
 	case imageCheckFront, imageCheckBack:
 		t, err := institution.GetTransaction(ctx, q, a.ID, l.ObjectID)
 		if err != nil {
 			return nil, "", err
 		}
-		if t.CheckNumber == "" || t.Amount >= 0 {
-			return nil, "", store.ErrNotFound
-		}
-		draw := checkimage.Front
+		side := documents.Front
 		if l.Kind == imageCheckBack {
-			draw = checkimage.Back
+			side = documents.Back
 		}
-		png, err := draw(s.checkOf(m, a, t))
-		if err != nil {
-			return nil, "", fmt.Errorf("ofxserver: check image of transaction %d: %w", t.ID, err)
-		}
-		return png, "image/png", nil
+		png, err := documents.CheckImage(m, a, t, side, s.app.Info)
+		return png, "image/png", err
 	}
 	return nil, "", store.ErrNotFound
-}
-
-// statementOf lays a statement out for statementpdf as the member site
-// does; a card's balances there are what is owed, so its signs are turned.
-func (s *server) statementOf(m *institution.Member, a *institution.Account, st *institution.Statement, txs []*institution.Transaction) statementpdf.Statement {
-	sign := int64(1)
-	typ := statementpdf.Checking
-	switch a.Type {
-	case institution.Savings:
-		typ = statementpdf.Savings
-	case institution.CreditCard:
-		typ, sign = statementpdf.CreditCard, -1
-	}
-	addr := m.Address
-	if len(addr) > statementpdf.MaxAddressLines {
-		addr = addr[:statementpdf.MaxAddressLines]
-	}
-	info := s.app.Info
-	out := statementpdf.Statement{
-		Institution: statementpdf.Institution{Name: info.Name, Address: info.Address, RoutingNumber: info.Routing, Phone: info.Phone},
-		Member:      statementpdf.Party{Name: m.Name(), Address: addr},
-		Account:     statementpdf.Account{Type: typ, Number: a.Number, Currency: statementpdf.CurrencyUSD},
-		PeriodStart: st.PeriodStart, PeriodEnd: st.PeriodEnd,
-		Opening: sign * st.Opening, Closing: sign * st.Closing,
-		StatementID: fmt.Sprintf("%s-%d", st.PeriodEnd.Format("2006-01"), st.ID),
-	}
-	balance := out.Opening
-	for _, t := range txs {
-		balance += sign * t.Amount
-		out.Lines = append(out.Lines, statementpdf.Line{Posted: t.Date, Description: t.Description, CheckNumber: t.CheckNumber, Amount: sign * t.Amount, Balance: balance})
-	}
-	return out
-}
-
-// checkOf fills in a check from the transaction that paid it, as the member
-// site does.
-func (s *server) checkOf(m *institution.Member, a *institution.Account, t *institution.Transaction) checkimage.Check {
-	payee := t.Payee
-	if payee == "" {
-		payee = t.Description
-	}
-	addr := m.Address
-	if len(addr) > 3 {
-		addr = addr[:3]
-	}
-	city := ""
-	if n := len(s.app.Info.Address); n > 0 {
-		city = s.app.Info.Address[n-1]
-	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, a.Number)
-	return checkimage.Check{
-		Number: t.CheckNumber, Date: t.Date, Payee: payee, Amount: -t.Amount, Memo: t.Memo,
-		Drawer:        checkimage.Party{Name: m.Name(), Address: addr},
-		Bank:          checkimage.Bank{Name: s.app.Info.Name, City: city},
-		RoutingNumber: s.app.Info.Routing, AccountNumber: digits, Signature: m.Name(),
-		DepositedAt: t.Date,
-	}
 }

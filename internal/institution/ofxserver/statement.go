@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/documents"
 	"github.com/ledgersync/ledgersync/internal/ofx"
 )
 
@@ -109,7 +110,7 @@ func day(t time.Time) time.Time {
 // right day.
 func (x *exchange) transaction(in *signedIn, a *institution.Account, t *institution.Transaction, images bool) ofx.Transaction {
 	typ := t.Type
-	isCheck := t.CheckNumber != "" && t.Amount < 0
+	isCheck := documents.IsPaidCheck(t)
 	switch {
 	case isCheck:
 		typ = "CHECK"

@@ -1,13 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
-	"github.com/ledgersync/ledgersync/internal/institution/checkimage"
+	"github.com/ledgersync/ledgersync/internal/institution/documents"
 	"github.com/ledgersync/ledgersync/internal/store"
 )
 
@@ -25,47 +24,17 @@ func (s *site) checkImage(w http.ResponseWriter, r *http.Request, me *signedIn) 
 	if err != nil {
 		return err
 	}
-	if t.CheckNumber == "" || t.Amount >= 0 {
+	side, ok := strings.CutSuffix(r.PathValue("side"), ".png")
+	if !ok {
 		return store.ErrNotFound
 	}
-	draw := checkimage.Front
-	switch r.PathValue("side") {
-	case "front.png":
-	case "back.png":
-		draw = checkimage.Back
-	default:
-		return store.ErrNotFound
-	}
-	img, err := draw(s.checkOf(me.Member, a, t))
+	img, err := documents.CheckImage(me.Member, a, t, documents.Side(side), s.app.Info)
 	if err != nil {
-		return fmt.Errorf("web: check image of transaction %d: %w", t.ID, err)
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	_, err = w.Write(img)
 	return err
-}
-
-// checkOf fills in a check from the transaction that paid it.
-func (s *site) checkOf(m *institution.Member, a *institution.Account, t *institution.Transaction) checkimage.Check {
-	payee := t.Payee
-	if payee == "" {
-		payee = t.Description
-	}
-	addr := m.Address
-	if len(addr) > 3 {
-		addr = addr[:3]
-	}
-	city := ""
-	if n := len(s.app.Info.Address); n > 0 {
-		city = s.app.Info.Address[n-1]
-	}
-	return checkimage.Check{
-		Number: t.CheckNumber, Date: t.Date, Payee: payee, Amount: -t.Amount, Memo: t.Memo,
-		Drawer:        checkimage.Party{Name: m.Name(), Address: addr},
-		Bank:          checkimage.Bank{Name: s.app.Info.Name, City: city},
-		RoutingNumber: s.app.Info.Routing, AccountNumber: digitsOf(a.Number), Signature: m.Name(),
-		DepositedAt: t.Date,
-	}
 }
 
 func digitsOf(s string) string {
