@@ -254,13 +254,11 @@ func wrongAnswers(c *challenge) map[string]any {
 // member is a demo member by username.
 func (b *bank) member(username string) bankseed.DemoMember {
 	b.t.Helper()
-	for _, m := range b.demo.Members {
-		if m.Username == username {
-			return m
-		}
+	m, ok := b.demo.Member(username)
+	if !ok {
+		b.t.Fatalf("no demo member %q", username)
 	}
-	b.t.Fatalf("no demo member %s", username)
-	return bankseed.DemoMember{}
+	return m
 }
 
 var codeRE = regexp.MustCompile(`code is (\d+)`)

@@ -312,3 +312,13 @@ func loadDemo(ctx context.Context, db *store.DB) (*DemoBank, error) {
 	}
 	return d, nil
 }
+
+// Member returns the demo member called username.
+func (d *DemoBank) Member(username string) (DemoMember, bool) {
+	for _, m := range d.Members {
+		if m.Username == username {
+			return m, true
+		}
+	}
+	return DemoMember{}, false
+}

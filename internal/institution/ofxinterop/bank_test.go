@@ -85,13 +85,11 @@ func startBank(t *testing.T, tls bool) *bank {
 // member returns the demo member called username.
 func (b *bank) member(t *testing.T, username string) bankseed.DemoMember {
 	t.Helper()
-	for _, m := range b.demo.Members {
-		if m.Username == username {
-			return m
-		}
+	m, ok := b.demo.Member(username)
+	if !ok {
+		t.Fatalf("no demo member %q", username)
 	}
-	t.Fatalf("no demo member %q", username)
-	return bankseed.DemoMember{}
+	return m
 }
 
 // accountOf returns the member's open account of type typ.

@@ -92,13 +92,11 @@ func (b *bank) client(version int, uid string) *directconnect.Client {
 
 func (b *bank) member(t *testing.T, username string) bankseed.DemoMember {
 	t.Helper()
-	for _, m := range b.demo.Members {
-		if m.Username == username {
-			return m
-		}
+	m, ok := b.demo.Member(username)
+	if !ok {
+		t.Fatalf("no demo member %q", username)
 	}
-	t.Fatalf("no demo member %s", username)
-	return bankseed.DemoMember{}
+	return m
 }
 
 // account is the member's open account of type typ.
