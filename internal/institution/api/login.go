@@ -83,10 +83,7 @@ type login struct {
 // a refusal. passed names a factor this request already passed.
 func (s *server) decide(ctx context.Context, w http.ResponseWriter, lg *login, passed string) error {
 	lg.meta.DeviceKnown, lg.meta.DeviceRegistered = lg.state.DeviceKnown, lg.state.DeviceRegistered
-	p, err := signin.Assess(ctx, s.app, lg.account, lg.meta)
-	if errors.Is(err, store.ErrNotFound) {
-		return denied(nil, err) // a delegate whose access ended meanwhile
-	}
+	p, err := signin.AssessMember(ctx, s.app, lg.account, lg.member, lg.own, lg.meta)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (x *exchange) signon(ctx context.Context) (outcome, error) {
 			"You must choose a new password before you can download. Direct Connect cannot change it: sign in to %s online banking to choose one, then use it here.", app.Info.Name)), nil
 	}
 	a := res.Account
-	m, _, err := signin.MemberOfAccount(ctx, app, a.ID)
+	m, own, err := signin.MemberOfAccount(ctx, app, a.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		// A delegate whose access the member removed.
 		return refused(ofx.StatusContactFI, fmt.Sprintf("This sign-in no longer has access to any accounts. Call us at %s.", app.Info.Phone)), nil
@@ -58,7 +58,7 @@ func (x *exchange) signon(ctx context.Context) (outcome, error) {
 	if out, ok, err := x.device(ctx, a, &meta); err != nil || !ok {
 		return out, err
 	}
-	plan, err := signin.Assess(ctx, app, a, meta)
+	plan, err := signin.AssessMember(ctx, app, a, m, own, meta)
 	if err != nil {
 		return outcome{}, fmt.Errorf("ofxserver: sign-on of account %d: %w", a.ID, err)
 	}

@@ -240,13 +240,21 @@ func DenialMessage(code string) string {
 }
 
 // Assess asks the risk engine about a login of a, from where and on the
-// device meta says, under the member's layered controls (S19–S21; a
-// delegate's sign-in has none of the member's), and plans it.
+// device meta says, and plans it; see AssessMember. A door that has already
+// looked up the member calls AssessMember instead.
 func Assess(ctx context.Context, app *bankapp.App, a *account.Account, meta auth.Meta) (Plan, error) {
 	m, own, err := MemberOfAccount(ctx, app, a.ID)
 	if err != nil {
 		return Plan{}, err
 	}
+	return AssessMember(ctx, app, a, m, own, meta)
+}
+
+// AssessMember asks the risk engine about a login of a, member m's sign-in
+// (own is false for a delegate's), from where and on the device meta says,
+// under the member's layered controls (S19–S21; a delegate's sign-in has
+// none of the member's), and plans it.
+func AssessMember(ctx context.Context, app *bankapp.App, a *account.Account, m *institution.Member, own bool, meta auth.Meta) (Plan, error) {
 	var controls risk.Controls
 	if own {
 		controls = m.Controls
