@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,17 +42,14 @@ func New(app *bankapp.App) (http.Handler, error) {
 	if app == nil || app.DB == nil || app.Clock == nil || app.Members == nil {
 		return nil, errors.New("api: the bank's services are missing; build them with bankapp.New")
 	}
-	if len(app.LinkKey) == 0 || len(app.DecoyKey) == 0 {
+	if len(app.SealKey) == 0 || len(app.DecoyKey) == 0 {
 		return nil, errors.New("api: the bank's keys are missing; build them with bankapp.New")
-	}
-	if !json.Valid(openAPIDocument) {
-		return nil, errors.New("api: the embedded openapi.json is not valid JSON")
 	}
 	pol := app.Policy.Sessions()
 	if err := pol.Validate(); err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}
-	seal, err := newSealer(app.LinkKey)
+	seal, err := newSealer(app.SealKey)
 	if err != nil {
 		return nil, fmt.Errorf("api: %w", err)
 	}

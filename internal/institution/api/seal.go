@@ -3,12 +3,9 @@ package api
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"fmt"
 )
 
 // sealer encrypts the one credential a login flow must carry between
@@ -20,15 +17,9 @@ import (
 // moved to another login).
 type sealer struct{ aead cipher.AEAD }
 
-// newSealer derives the sealing key from the bank's link key (itself
-// derived from the master key, so every replica derives the same one), under
-// a label of its own: the two keys are independent. A key bankapp derived
-// for the API from the master key would say so more plainly.
-func newSealer(linkKey []byte) (*sealer, error) {
-	key, err := hkdf.Key(sha256.New, linkKey, nil, "ledgersync institution api device tokens in flight", 32)
-	if err != nil {
-		return nil, fmt.Errorf("derive the sealing key: %w", err)
-	}
+// newSealer encrypts under key, the bank's seal key (bankapp.App.SealKey,
+// derived from the master key, so every replica has the same one).
+func newSealer(key []byte) (*sealer, error) {
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, err

@@ -93,6 +93,10 @@ type App struct {
 	// that OFX responses carry (IMAGEREF with IMAGETTL): derived from the
 	// master key, so a link signed by one replica opens on another.
 	LinkKey []byte
+	// SealKey encrypts what a machine client's sign-in must carry between
+	// its requests in the flow's stored state (the JSON API's device token):
+	// derived from the master key under its own label.
+	SealKey []byte
 }
 
 // New builds the bank's services.
@@ -127,6 +131,9 @@ func New(cfg Config) (*App, error) {
 	}
 	if app.LinkKey, err = hkdf.Key(sha256.New, cfg.MasterKey, nil, "ledgersync institution image links", 32); err != nil {
 		return nil, fmt.Errorf("bankapp: derive the link key: %w", err)
+	}
+	if app.SealKey, err = hkdf.Key(sha256.New, cfg.MasterKey, nil, "ledgersync institution sealed flow state", 32); err != nil {
+		return nil, fmt.Errorf("bankapp: derive the seal key: %w", err)
 	}
 	if app.Codes, err = otp.NewCodes(codeKey); err != nil {
 		return nil, fmt.Errorf("bankapp: %w", err)
