@@ -15,12 +15,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
-	"github.com/ledgersync/ledgersync/internal/institution/api"
 	"github.com/ledgersync/ledgersync/internal/institution/bankapp"
+	"github.com/ledgersync/ledgersync/internal/institution/bankhttp"
 	"github.com/ledgersync/ledgersync/internal/institution/bankseed"
 	"github.com/ledgersync/ledgersync/internal/institution/console"
-	"github.com/ledgersync/ledgersync/internal/institution/ofxserver"
-	"github.com/ledgersync/ledgersync/internal/institution/web"
 	"github.com/ledgersync/ledgersync/internal/notify"
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
@@ -29,11 +27,6 @@ import (
 )
 
 // The demo bank, as documented in the README.
-var demoInfo = bankapp.Info{
-	Name: "Demo Community Bank", ORG: "DEMOBANK", FID: "9001", Routing: "123456780",
-	Phone: "(202) 555-0100", Address: []string{"1 Demo Plaza", "Washington, DC 20001"}, Demo: true,
-}
-
 const (
 	demoStaffUser     = "bankstaff"
 	demoStaffPassword = "Counter-Ledger-2026"
@@ -243,7 +236,7 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bank
 		return err
 	}
 	if demo {
-		info = demoInfo
+		info = bankseed.DemoInfo()
 	} else if info.Name == "" || !institution.ValidRouting(info.Routing) {
 		return usageError{errors.New("bank serve needs --name and a valid --routing number (or --demo)")}
 	}
@@ -268,32 +261,14 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bank
 			return fmt.Errorf("create the demo staff login: %w", err)
 		}
 	}
-	site, err := web.New(app)
-	if err != nil {
-		return err
-	}
-	staff, err := console.New(app)
-	if err != nil {
-		return err
-	}
-	jsonAPI, err := api.New(app)
-	if err != nil {
-		return err
-	}
 	mux := healthRoutes(db)
-	mux.Handle("/staff/", staff)
-	if info.ORG == "" {
-		e.logger.Info("OFX Direct Connect is off: the bank has no --ofx-org")
-	} else {
-		direct, err := ofxserver.New(app)
-		if err != nil {
-			return err
-		}
-		mux.Handle("/ofx", direct)
-		mux.Handle("/ofx/", direct)
+	withOFX, err := bankhttp.Mount(mux, app)
+	if err != nil {
+		return err
 	}
-	mux.Handle("/api/v1/", jsonAPI)
-	mux.Handle("/", site)
+	if !withOFX {
+		e.logger.Info("OFX Direct Connect is off: the bank has no --ofx-org")
+	}
 	var ready func(string)
 	if demo {
 		ready = func(base string) { e.printDemoBank(base, db) }

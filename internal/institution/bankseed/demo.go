@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ledgersync/ledgersync/internal/institution"
+	"github.com/ledgersync/ledgersync/internal/institution/bankapp"
 	secaccount "github.com/ledgersync/ledgersync/internal/security/account"
 	"github.com/ledgersync/ledgersync/internal/security/auth"
 	"github.com/ledgersync/ledgersync/internal/security/challenge"
@@ -321,4 +322,13 @@ func (d *DemoBank) Member(username string) (DemoMember, bool) {
 		}
 	}
 	return DemoMember{}, false
+}
+
+// DemoInfo is the demo bank's identity: its name, OFX ORG and FID, routing
+// number and contact details.
+func DemoInfo() bankapp.Info {
+	return bankapp.Info{
+		Name: DemoName, ORG: "DEMOBANK", FID: "9001", Routing: "123456780",
+		Phone: "(202) 555-0100", Address: []string{"1 Demo Plaza", "Washington, DC 20001"}, Demo: true,
+	}
 }

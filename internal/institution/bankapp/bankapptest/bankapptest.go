@@ -10,6 +10,7 @@ import (
 
 	"github.com/ledgersync/ledgersync/internal/clock"
 	"github.com/ledgersync/ledgersync/internal/institution/bankapp"
+	"github.com/ledgersync/ledgersync/internal/institution/bankseed"
 	"github.com/ledgersync/ledgersync/internal/security/password"
 	"github.com/ledgersync/ledgersync/internal/security/policy"
 	"github.com/ledgersync/ledgersync/internal/store"
@@ -32,10 +33,7 @@ func New(t testing.TB, db *store.DB, p policy.Policy) (*bankapp.App, *clock.Fake
 	app, err := bankapp.New(bankapp.Config{
 		DB: db, Clock: fake, Logger: slog.New(slog.DiscardHandler), Policy: p, Hasher: hasher,
 		MasterKey: []byte("bankapptest master key: 32 bytes"),
-		Info: bankapp.Info{
-			Name: "Demo Community Bank", ORG: "DEMOBANK", FID: "9001", Routing: "123456780",
-			Phone: "(202) 555-0100", Address: []string{"1 Demo Plaza", "Washington, DC 20001"}, Demo: true,
-		},
+		Info:      bankseed.DemoInfo(),
 	})
 	if err != nil {
 		t.Fatal(err)
