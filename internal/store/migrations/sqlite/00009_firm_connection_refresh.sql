@@ -88,6 +88,8 @@ CREATE TABLE refresh (
 );
 CREATE INDEX refresh_connection ON refresh (connection_id, id);
 CREATE INDEX refresh_firm_created ON refresh (firm_id, created_at);
+-- One refresh at a time per connection: two would race at the bank.
+CREATE UNIQUE INDEX refresh_one_active ON refresh (connection_id) WHERE state <> 'done';
 
 CREATE TABLE refresh_challenge (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
