@@ -32,12 +32,16 @@ type Config struct {
 	MaxWorkers int                  // jobs run at once by this process; 0 means 10
 	Periodic   []*river.PeriodicJob // run by whichever process is the leader
 	Logger     *slog.Logger         // nil means slog.Default()
+	// RescueAfter is how long a job may run before River takes it for
+	// dead (its process killed) and runs it again; 0 means one hour.
+	RescueAfter time.Duration
 }
 
 // Queue enqueues jobs and, when it has workers, runs them.
 type Queue struct {
-	client  *river.Client[*sql.Tx]
-	working bool
+	client   *river.Client[*sql.Tx]
+	working  bool
+	listener bool // the driver hears inserts from other transactions (PostgreSQL)
 }
 
 func driver(db *store.DB) riverdriver.Driver[*sql.Tx] {
@@ -66,6 +70,10 @@ func New(db *store.DB, cfg Config) (*Queue, error) {
 		Logger:       logger,
 		PeriodicJobs: cfg.Periodic,
 		JobTimeout:   -1, // each job's own code bounds how long it may take
+		// A person waits on a resumed refresh: fetch as soon as an insert
+		// is heard rather than after River's default 100 ms cooldown.
+		FetchCooldown:        5 * time.Millisecond,
+		RescueStuckJobsAfter: cfg.RescueAfter,
 	}
 	if cfg.Workers != nil {
 		rc.Workers = cfg.Workers
@@ -75,7 +83,7 @@ func New(db *store.DB, cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Queue{client: client, working: cfg.Workers != nil}, nil
+	return &Queue{client: client, working: cfg.Workers != nil, listener: db.Dialect() == store.Postgres}, nil
 }
 
 // Client is the River client, for what this package does not wrap
@@ -91,6 +99,20 @@ func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, o
 		return nil, fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return res, nil
+}
+
+// Wake makes this process's workers look for a job that EnqueueTx added in
+// a transaction that has now committed, instead of at their next poll.
+// PostgreSQL needs none (its LISTEN hears the insert at commit); on SQLite
+// River wakes its workers on Insert but not on InsertTx, so Wake inserts
+// args again with the same unique options: River skips the duplicate and
+// wakes the workers. args must be enqueued with UniqueOpts.ByArgs;
+// without it Wake does nothing.
+func (q *Queue) Wake(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) {
+	if q.listener || !q.working || opts == nil || !opts.UniqueOpts.ByArgs {
+		return
+	}
+	_, _ = q.client.Insert(ctx, args, opts) // best effort: the next poll finds the job anyway
 }
 
 // Start begins working jobs. It returns at once; Stop ends the work.

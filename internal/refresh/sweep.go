@@ -1,0 +1,67 @@
+package refresh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ledgersync/ledgersync/internal/event"
+	"github.com/ledgersync/ledgersync/internal/firm"
+	"github.com/ledgersync/ledgersync/internal/store"
+)
+
+// sweepBatch bounds the work of one sweep.
+const sweepBatch = 200
+
+// Sweep expires the challenges nobody answered in time and starts the
+// scheduled refreshes that are due, by the engine's clock. The periodic job
+// runs it; tests call it after moving a fake clock.
+func (e *Engine) Sweep(ctx context.Context) (expired, started int, err error) {
+	now := e.cfg.Clock.Now()
+	rows, err := e.cfg.DB.Reader().QueryContext(ctx, `SELECT `+challengeColumns+` FROM refresh_challenge
+		WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, now, sweepBatch)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sweep: %w", store.Err(err))
+	}
+	var due []*Challenge
+	for rows.Next() {
+		c, err := scanChallenge(rows)
+		if err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		due = append(due, c)
+	}
+	rows.Close()
+	for _, c := range due {
+		switch err := e.close(ctx, c, ChallengeExpired); {
+		case err == nil:
+			expired++
+		case !errors.Is(err, ErrChallengeClosed):
+			return expired, started, err
+		}
+	}
+
+	conns, err := firm.DueConnections(ctx, e.cfg.DB.Reader(), now, sweepBatch)
+	if err != nil {
+		return expired, started, fmt.Errorf("sweep: %w", err)
+	}
+	for _, c := range conns {
+		// The next time is set first: a connection whose refresh cannot
+		// start (one is in flight) waits for its next turn.
+		if err := firm.SetNextRefresh(ctx, e.cfg.DB.Writer(), c.FirmID, c.ID, c.Schedule.Next(now)); err != nil {
+			return expired, started, err
+		}
+		switch _, err := e.Start(ctx, c.FirmID, c.ID, TriggerSchedule); {
+		case err == nil:
+			started++
+		case !errors.Is(err, ErrInProgress):
+			return expired, started, err
+		}
+	}
+	return expired, started, nil
+}
+
+func eventStatus(r *Refresh, s firm.Status) event.Event {
+	return event.Event{Type: event.Status, FirmID: r.FirmID, ConnectionID: r.ConnectionID, RefreshID: r.ID, Status: string(s)}
+}
