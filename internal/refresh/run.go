@@ -49,7 +49,6 @@ func (e *Engine) Run(ctx context.Context, firmID, refreshID int64, lastTry bool)
 // Resume is the resume job: it takes the answer of a challenge to the bank,
 // at most once, and goes on from there.
 func (e *Engine) Resume(ctx context.Context, firmID, challengeID int64) error {
-	now := e.cfg.Clock.Now()
 	var (
 		c              *Challenge
 		state, sealed  []byte
