@@ -304,6 +304,17 @@ func (e *env) masterKey(demo bool) ([]byte, error) {
 	return key, nil
 }
 
+// hasDemoKey says the data directory has a demo's generated master key
+// (and no key is configured), so commands other than the demo may read what
+// the demo sealed.
+func (e *env) hasDemoKey() bool {
+	if len(e.cfg.MasterKey) > 0 {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(e.cfg.DataDir, "demo-master-key"))
+	return err == nil
+}
+
 func (e *env) printDemoBank(base string, db *store.DB) {
 	fmt.Fprintf(e.stdout, `Demo Community Bank (ORG DEMOBANK, FID 9001, routing 123456780)
   member site    %[1]s/login      alice, bob, carol, dave, erin — password Demo-pass-2026

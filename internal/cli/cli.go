@@ -22,10 +22,11 @@ import (
 // Main runs the ledgersync command line with args (without the program name)
 // and returns the process exit code. ctx ends on SIGINT or SIGTERM, which
 // starts a graceful shutdown of server commands.
-func Main(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	env := &env{getenv: getenv, stdout: stdout, stderr: stderr, clock: clock.Real{}}
+func Main(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, clock: clock.Real{}}
 	root := env.rootCommand()
 	root.SetArgs(args)
+	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
@@ -43,6 +44,7 @@ func Main(ctx context.Context, args []string, getenv func(string) string, stdout
 // configuration once loaded.
 type env struct {
 	getenv         func(string) string
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	clock          clock.Clock
 

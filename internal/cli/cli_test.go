@@ -27,7 +27,7 @@ const asProcessEnv = "LEDGERSYNC_TEST_AS_PROCESS"
 func TestMain(m *testing.M) {
 	if os.Getenv(asProcessEnv) == "1" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Main(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+		code := cli.Main(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
 	}
@@ -39,7 +39,7 @@ func run(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 	t.Helper()
 	var out, errOut bytes.Buffer
 	getenv := func(k string) string { return env[k] }
-	code = cli.Main(context.Background(), args, getenv, &out, &errOut)
+	code = cli.Main(context.Background(), args, getenv, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

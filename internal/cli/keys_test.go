@@ -19,7 +19,7 @@ func runKeys(t *testing.T, vars map[string]string, args ...string) (code int, st
 	t.Helper()
 	getenv := func(k string) string { return vars[k] }
 	var out, errOut bytes.Buffer
-	code = Main(context.Background(), args, getenv, &out, &errOut)
+	code = Main(context.Background(), args, getenv, strings.NewReader(""), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -18,7 +18,7 @@ import (
 func runOFX(t *testing.T, args ...string) (stdout string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := Main(context.Background(), append([]string{"ofx"}, args...), func(string) string { return "" }, &out, &errOut)
+	code := Main(context.Background(), append([]string{"ofx"}, args...), func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
 	if code != 0 {
 		return out.String(), errors.New(strings.TrimSpace(errOut.String()))
 	}

@@ -20,6 +20,12 @@ func (e *env) runHTTP(ctx context.Context, name string, handler http.Handler, re
 	if err != nil {
 		return fmt.Errorf("%s: listen on %s: %w", name, e.cfg.Addr, err)
 	}
+	return e.serveHTTP(ctx, name, ln, handler, ready)
+}
+
+// serveHTTP is runHTTP on a listener the caller opened (the demo opens
+// two, and needs the bank's address before it serves).
+func (e *env) serveHTTP(ctx context.Context, name string, ln net.Listener, handler http.Handler, ready func(base string)) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -58,6 +58,24 @@ func AddInstitution(ctx context.Context, q store.Querier, in Institution, now ti
 	return &in, nil
 }
 
+// UpdateInstitution changes an institution's name and endpoints (its kind
+// stays): a bank moved its OFX server or API.
+func UpdateInstitution(ctx context.Context, q store.Querier, in Institution) (*Institution, error) {
+	in, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	res, err := q.ExecContext(ctx, `UPDATE institution SET name = $1, ofx_url = $2, ofx_org = $3, ofx_fid = $4, api_url = $5
+		WHERE id = $6 AND kind = $7`, in.Name, in.OFXURL, in.OFXOrg, in.OFXFID, in.APIURL, in.ID, string(in.Kind))
+	if err != nil {
+		return nil, fmt.Errorf("firm: update institution %d: %w", in.ID, store.Err(err))
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return nil, fmt.Errorf("firm: update institution %d: %w", in.ID, store.ErrNotFound)
+	}
+	return GetInstitution(ctx, q, in.ID)
+}
+
 func (in Institution) validate() (Institution, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	in.OFXURL, in.OFXOrg, in.OFXFID = strings.TrimSpace(in.OFXURL), strings.TrimSpace(in.OFXOrg), strings.TrimSpace(in.OFXFID)

@@ -101,6 +101,17 @@ func TestInstitutionDirectory(t *testing.T) {
 			t.Errorf("GetInstitution of a missing id: %v", err)
 		}
 
+		moved := *first
+		moved.OFXURL = "https://ofx2.example.com/ofx"
+		if got, err := firm.UpdateInstitution(ctx, w, moved); err != nil || got.OFXURL != moved.OFXURL || got.Kind != connector.OFX {
+			t.Errorf("UpdateInstitution = %+v, %v, want the new OFX URL", got, err)
+		}
+		moved.Kind = connector.InstAPI
+		moved.OFXURL, moved.OFXOrg, moved.OFXFID, moved.APIURL = "", "", "", "https://x.example/api/v1"
+		if _, err := firm.UpdateInstitution(ctx, w, moved); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("UpdateInstitution changing the kind: %v, want ErrNotFound", err)
+		}
+
 		search := []struct {
 			query string
 			limit int

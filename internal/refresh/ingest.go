@@ -48,7 +48,7 @@ func (e *Engine) land(ctx context.Context, a *attempt, sess connector.Session) e
 		return e.failed(ctx, a, err)
 	}
 	if err := e.failpoint("apply"); err != nil {
-		return err
+		return e.failed(ctx, a, err)
 	}
 	now := e.cfg.Clock.Now()
 	outcome := firm.StatusOK
@@ -121,7 +121,7 @@ func (e *Engine) land(ctx context.Context, a *attempt, sess connector.Session) e
 		return e.finishTx(ctx, tx, a.r.FirmID, a.r.ID, a.r.ConnectionID, outcome, "", &l, now)
 	})
 	if err != nil {
-		return fmt.Errorf("land refresh %d: %w", a.r.ID, err)
+		return e.failed(ctx, a, fmt.Errorf("store what the bank sent: %w", err))
 	}
 	e.publish(ctx, eventStatus(a.r, outcome))
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ledgersync/ledgersync/internal/event"
 	"github.com/ledgersync/ledgersync/internal/firm"
@@ -42,6 +43,10 @@ func (e *Engine) Sweep(ctx context.Context) (expired, started int, err error) {
 		}
 	}
 
+	if err := e.abandonStale(ctx, now); err != nil {
+		return expired, started, err
+	}
+
 	conns, err := firm.DueConnections(ctx, e.cfg.DB.Reader(), now, sweepBatch)
 	if err != nil {
 		return expired, started, fmt.Errorf("sweep: %w", err)
@@ -64,4 +69,47 @@ func (e *Engine) Sweep(ctx context.Context) (expired, started int, err error) {
 
 func eventStatus(r *Refresh, s firm.Status) event.Event {
 	return event.Event{Type: event.Status, FirmID: r.FirmID, ConnectionID: r.ConnectionID, RefreshID: r.ID, Status: string(s)}
+}
+
+// staleAfter is how long a refresh may stay queued or running before the
+// sweep takes it for lost: longer than River's rescue of a dead process's
+// job (15 minutes) plus a job's own timeout (10 minutes).
+const staleAfter = time.Hour
+
+// abandonStale ends the refreshes whose jobs are gone (their process died
+// more often than River retries), so the connection can be refreshed again.
+func (e *Engine) abandonStale(ctx context.Context, now time.Time) error {
+	rows, err := e.cfg.DB.Reader().QueryContext(ctx, `SELECT `+refreshColumns+` FROM refresh
+		WHERE state IN ('queued', 'running') AND created_at < $1 ORDER BY id LIMIT $2`, now.Add(-staleAfter), sweepBatch)
+	if err != nil {
+		return fmt.Errorf("sweep: %w", store.Err(err))
+	}
+	var stale []*Refresh
+	for rows.Next() {
+		r, err := scanRefresh(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		stale = append(stale, r)
+	}
+	rows.Close()
+	for _, r := range stale {
+		if err := e.finish(ctx, r, firm.StatusInstitutionDown, "The refresh was interrupted; refresh again.", nil); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// abandon ends a refresh whose job failed for the last time.
+func (e *Engine) abandon(ctx context.Context, firmID, refreshID int64, cause error) {
+	r, err := Get(ctx, e.cfg.DB.Reader(), firmID, refreshID)
+	if err != nil || r.State == Done {
+		return
+	}
+	e.cfg.Logger.Warn("refresh: job failed for the last time", "refresh_id", refreshID, "err", cause)
+	if err := e.finish(context.WithoutCancel(ctx), r, firm.StatusInstitutionDown, "The refresh failed; try again later.", nil); err != nil {
+		e.cfg.Logger.Error("refresh: could not record a failed refresh", "refresh_id", refreshID, "err", err)
+	}
 }

@@ -62,7 +62,12 @@ type runWorker struct {
 func (w *runWorker) Timeout(*river.Job[RunArgs]) time.Duration { return jobTimeout }
 
 func (w *runWorker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
-	return w.e.Run(ctx, job.Args.FirmID, job.Args.RefreshID, job.Attempt >= job.MaxAttempts)
+	lastTry := job.Attempt >= job.MaxAttempts
+	err := w.e.Run(ctx, job.Args.FirmID, job.Args.RefreshID, lastTry)
+	if err != nil && lastTry {
+		w.e.abandon(ctx, job.Args.FirmID, job.Args.RefreshID, err)
+	}
+	return err
 }
 
 type resumeWorker struct {
@@ -73,7 +78,13 @@ type resumeWorker struct {
 func (w *resumeWorker) Timeout(*river.Job[ResumeArgs]) time.Duration { return jobTimeout }
 
 func (w *resumeWorker) Work(ctx context.Context, job *river.Job[ResumeArgs]) error {
-	return w.e.Resume(ctx, job.Args.FirmID, job.Args.ChallengeID)
+	err := w.e.Resume(ctx, job.Args.FirmID, job.Args.ChallengeID)
+	if err != nil && job.Attempt >= job.MaxAttempts {
+		if c, gerr := GetChallenge(ctx, w.e.cfg.DB.Reader(), job.Args.FirmID, job.Args.ChallengeID); gerr == nil {
+			w.e.abandon(ctx, c.FirmID, c.RefreshID, err)
+		}
+	}
+	return err
 }
 
 type sweepWorker struct {
