@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -223,43 +224,9 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bank
 		return err
 	}
 
-	masterKey, err := e.masterKey(demo)
+	app, err := e.openBank(ctx, db, demo, p, info)
 	if err != nil {
 		return err
-	}
-	box, err := secretbox.Open(masterKey, filepath.Join(e.cfg.DataDir, secretbox.KeysetFileName), true, secretbox.WithClock(e.clock))
-	if err != nil {
-		return err
-	}
-	hasher, err := password.NewHasher(password.DefaultParams(), 0)
-	if err != nil {
-		return err
-	}
-	if demo {
-		info = bankseed.DemoInfo()
-	} else if info.Name == "" || !institution.ValidRouting(info.Routing) {
-		return usageError{errors.New("bank serve needs --name and a valid --routing number (or --demo)")}
-	}
-	var sender notify.Sender // nil in demo mode: the dev outbox
-	if !demo {
-		if sender, err = e.messageSender(); err != nil {
-			return err
-		}
-	}
-	app, err := bankapp.New(bankapp.Config{
-		DB: db, Clock: e.clock, Logger: e.logger, Info: info, Policy: p, Hasher: hasher,
-		MasterKey: masterKey, Sealer: box, Sender: sender,
-	})
-	if err != nil {
-		return err
-	}
-	if demo {
-		if _, err := bankseed.Demo(ctx, db, app.Members, e.clock.Now()); err != nil {
-			return fmt.Errorf("seed the demo bank: %w", err)
-		}
-		if _, err := console.CreateStaff(ctx, app, demoStaffUser, demoStaffPassword, "Pat Teller", institution.Admin); err != nil && !errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("create the demo staff login: %w", err)
-		}
 	}
 	mux := healthRoutes(db)
 	withOFX, err := bankhttp.Mount(mux, app)
@@ -274,6 +241,50 @@ func (e *env) bankServe(cmd *cobra.Command, demo bool, profile string, info bank
 		ready = func(base string) { e.printDemoBank(base, db) }
 	}
 	return e.runHTTP(ctx, "bank", mux, ready)
+}
+
+// openBank assembles the bank on db (migrated) and, for a demo, seeds the
+// demo bank and its staff login.
+func (e *env) openBank(ctx context.Context, db *store.DB, demo bool, p policy.Policy, info bankapp.Info) (*bankapp.App, error) {
+	masterKey, err := e.masterKey(demo)
+	if err != nil {
+		return nil, err
+	}
+	box, err := secretbox.Open(masterKey, filepath.Join(e.cfg.DataDir, secretbox.KeysetFileName), true, secretbox.WithClock(e.clock))
+	if err != nil {
+		return nil, err
+	}
+	hasher, err := password.NewHasher(password.DefaultParams(), 0)
+	if err != nil {
+		return nil, err
+	}
+	if demo {
+		info = bankseed.DemoInfo()
+	} else if info.Name == "" || !institution.ValidRouting(info.Routing) {
+		return nil, usageError{errors.New("bank serve needs --name and a valid --routing number (or --demo)")}
+	}
+	var sender notify.Sender // nil in demo mode: the dev outbox
+	if !demo {
+		if sender, err = e.messageSender(); err != nil {
+			return nil, err
+		}
+	}
+	app, err := bankapp.New(bankapp.Config{
+		DB: db, Clock: e.clock, Logger: e.logger, Info: info, Policy: p, Hasher: hasher,
+		MasterKey: masterKey, Sealer: box, Sender: sender,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if demo {
+		if _, err := bankseed.Demo(ctx, db, app.Members, e.clock.Now()); err != nil {
+			return nil, fmt.Errorf("seed the demo bank: %w", err)
+		}
+		if _, err := console.CreateStaff(ctx, app, demoStaffUser, demoStaffPassword, "Pat Teller", institution.Admin); err != nil && !errors.Is(err, store.ErrConflict) {
+			return nil, fmt.Errorf("create the demo staff login: %w", err)
+		}
+	}
+	return app, nil
 }
 
 // masterKey returns the configured master key. A demo without one gets a

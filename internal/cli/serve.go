@@ -19,15 +19,58 @@ start on a database whose schema is not current: run ` + "`ledgersync migrate up
 SIGINT or SIGTERM stops it gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			db, err := e.openCurrent(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			return e.runHTTP(ctx, "ledgersync", healthRoutes(db), nil)
+			return e.serveFirms(cmd.Context(), true)
 		},
 	}
+}
+
+func (e *env) workerCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "Run refresh workers only, for scale-out beside `serve`",
+		Long: `Run refresh jobs against --database (PostgreSQL, shared with the serve
+processes) without serving the web app or the API; start as many as the load
+needs. It serves /healthz and /readyz on --addr for the orchestrator.
+SIGINT or SIGTERM stops it once its running jobs finish (up to the shutdown
+timeout).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.serveFirms(cmd.Context(), false)
+		},
+	}
+}
+
+// serveFirms runs LedgerSync's refresh workers, and with surfaces its web
+// routes, until ctx ends.
+func (e *env) serveFirms(ctx context.Context, surfaces bool) error {
+	db, err := e.openCurrent(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := e.newApp(ctx, db, false, true)
+	if err != nil {
+		return err
+	}
+	var handler http.Handler = healthRoutes(db)
+	name := "worker"
+	if surfaces {
+		name = "ledgersync"
+		if handler, err = e.firmHandler(a); err != nil {
+			return err
+		}
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := a.Close(stop); err != nil {
+			e.logger.Warn("refresh workers stopped before their jobs finished", "err", err)
+		}
+	}()
+	return e.runHTTP(ctx, name, handler, nil)
 }
 
 // healthRoutes answers the probes every server command exposes: /healthz
