@@ -1,6 +1,6 @@
 # make test   – everything CI runs: formatting, vet, the SQLite tier, then the
 #               database suites again on a throwaway PostgreSQL it starts and stops.
-# make run    – the product, on SQLite in ./ledgersync-data.
+# make run    – the product: LedgerSync and the demo bank, on SQLite in ./ledgersync-data.
 # make bench  – the benchmarks, as a table.
 
 SHELL   := bash
@@ -36,12 +36,15 @@ build:
 	$(GO) build -o bin/ledgersync ./cmd/ledgersync
 
 run:
-	$(GO) run ./cmd/ledgersync serve
+	$(GO) run ./cmd/ledgersync demo
 
 # Each benchmark prints ns/op and, where it measures a rate, that rate
-# (e.g. verifications/s for the login engine next to raw argon2id).
+# (e.g. verifications/s for the login engine next to raw argon2id). The
+# challenge relay runs 200 challenges on SQLite and on a throwaway
+# PostgreSQL and prints p50-ms and p99-ms.
 bench:
-	@$(GO) test -run '^$$' -bench . -benchtime 3s ./... | grep -E '^(Benchmark|ok|FAIL|---)'
+	@$(GO) test -run '^$$' -bench . -benchtime 3s $$($(GO) list ./... | grep -v /internal/refresh$$) | grep -E '^(Benchmark|ok|FAIL|---)'
+	@scripts/with-postgres sh -c '$(GO) test -run "^$$" -bench RelayLatency -benchtime 200x ./internal/refresh' | grep -E '^(Benchmark|ok|FAIL|---)'
 
 
 # The OFX parser's fuzz target for a minute (not part of make test).

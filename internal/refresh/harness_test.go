@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ import (
 // and the demo bank (its own database, served over HTTP), with one firm
 // whose clients are connected to the bank's demo members.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	ls    *app.App
 	clock *clock.Fake
 	bank  *demobanktest.Bank
@@ -37,10 +38,16 @@ type world struct {
 	api   *firm.Institution // the bank's JSON API in the directory
 }
 
-func newWorld(t *testing.T, db *store.DB) *world {
+func newWorld(t testing.TB, db *store.DB) *world {
+	t.Helper()
+	return newWorldWith(t, db, nil)
+}
+
+// newWorldWith is newWorld with wrap in front of the bank's handler.
+func newWorldWith(t testing.TB, db *store.DB, wrap func(http.Handler) http.Handler) *world {
 	t.Helper()
 	ctx := context.Background()
-	bank := demobanktest.Start(t, storetest.Open(t, db.Dialect()))
+	bank := demobanktest.StartWith(t, storetest.Open(t, db.Dialect()), wrap)
 	box, err := secretbox.Open([]byte("refresh test master key 32 bytes"), filepath.Join(t.TempDir(), secretbox.KeysetFileName), true)
 	if err != nil {
 		t.Fatal(err)
