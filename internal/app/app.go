@@ -118,8 +118,3 @@ func (a *App) Close(ctx context.Context) error {
 	a.Events.Close()
 	return err
 }
-
-// EncryptedColumns are LedgerSync's sealed columns, for key rotation.
-func EncryptedColumns() []secretbox.Column {
-	return refresh.EncryptedColumns()
-}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ledgersync/ledgersync/internal/firm"
+	"github.com/ledgersync/ledgersync/internal/refresh"
 	"github.com/ledgersync/ledgersync/internal/security/otp"
 	"github.com/ledgersync/ledgersync/internal/security/secretbox"
 	"github.com/ledgersync/ledgersync/internal/store"
@@ -159,19 +161,15 @@ func (e *env) openBox(create bool) (*secretbox.Box, error) {
 
 // encryptedColumns lists every database column whose values a
 // secretbox.Box seals, so that key rotation re-encrypts all of them and
-// drop-inactive checks all of them. It is empty today: each domain package
-// that stores a sealed value adds its columns here, for example
-//
-//	if err := reg.Add(connection.EncryptedColumns()...); err != nil {
-//		return nil, err
-//	}
-//
-// A sealed column missing from this list is not re-encrypted, and its values
-// become unreadable once drop-inactive removes their key.
+// drop-inactive checks all of them: the authenticator secrets, the
+// connections' credentials, shared answers and device state, and the
+// relayed challenges' state and answers.
 func (e *env) encryptedColumns() ([]secretbox.Column, error) {
 	var reg secretbox.Registry
-	if err := reg.Add(otp.EncryptedColumns()...); err != nil {
-		return nil, err
+	for _, cols := range [][]secretbox.Column{otp.EncryptedColumns(), firm.EncryptedColumns(), refresh.EncryptedColumns()} {
+		if err := reg.Add(cols...); err != nil {
+			return nil, err
+		}
 	}
 	return reg.Columns(), nil
 }
