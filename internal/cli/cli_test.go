@@ -139,8 +139,9 @@ func TestServeStopsGracefullyOnSIGTERM(t *testing.T) {
 			if code, _, errOut := run(t, nil, "migrate", "up", "--database", url); code != 0 {
 				t.Fatalf("migrate up: %s", errOut)
 			}
-			cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--database", url)
-			cmd.Env = append(os.Environ(), asProcessEnv+"=1")
+			cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--database", url, "--data-dir", t.TempDir())
+			cmd.Env = append(os.Environ(), asProcessEnv+"=1",
+				"LEDGERSYNC_MASTER_KEY="+base64.StdEncoding.EncodeToString([]byte("serve test master key: 32 bytes.")))
 			stderr, err := cmd.StderrPipe()
 			if err != nil {
 				t.Fatal(err)
