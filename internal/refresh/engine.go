@@ -262,7 +262,11 @@ func (e *Engine) close(ctx context.Context, c *Challenge, status ChallengeStatus
 		if err != nil {
 			return err
 		}
-		return e.finishTx(ctx, tx, c.FirmID, c.RefreshID, c.ConnectionID, firm.StatusCanceled, detail, nil, now)
+		err = e.finishTx(ctx, tx, c.FirmID, c.RefreshID, c.ConnectionID, firm.StatusCanceled, detail, nil, now)
+		if errors.Is(err, errAlreadyDone) {
+			return nil // the challenge closes all the same
+		}
+		return err
 	})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package refresh
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -120,6 +121,10 @@ func (e *Engine) land(ctx context.Context, a *attempt, sess connector.Session) e
 		}
 		return e.finishTx(ctx, tx, a.r.FirmID, a.r.ID, a.r.ConnectionID, outcome, "", &l, now)
 	})
+	if errors.Is(err, errAlreadyDone) {
+		e.cfg.Logger.Warn("refresh: ended elsewhere while landing; nothing landed", "refresh_id", a.r.ID)
+		return nil
+	}
 	if err != nil {
 		return e.failed(ctx, a, fmt.Errorf("store what the bank sent: %w", err))
 	}

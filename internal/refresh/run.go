@@ -239,12 +239,19 @@ func (e *Engine) relay(ctx context.Context, a *attempt, ch *connector.Challenge)
 		if err := execOne(ctx, tx, `UPDATE refresh_challenge SET state = $1 WHERE id = $2`, sealed, id); err != nil {
 			return err
 		}
-		if err := execOne(ctx, tx, `UPDATE refresh SET state = 'challenge_pending', challenges = challenges + 1, detail = $1
-			WHERE id = $2 AND firm_id = $3`, detail, a.r.ID, a.r.FirmID); err != nil {
+		err = execOne(ctx, tx, `UPDATE refresh SET state = 'challenge_pending', challenges = challenges + 1, detail = $1
+			WHERE id = $2 AND firm_id = $3 AND state = 'running'`, detail, a.r.ID, a.r.FirmID)
+		if errors.Is(err, errNoRow) {
+			return errAlreadyDone // ended elsewhere meanwhile: relay nothing
+		}
+		if err != nil {
 			return err
 		}
 		return firm.SetStatus(ctx, tx, a.r.FirmID, a.r.ConnectionID, firm.StatusChallengePending, detail, now, false)
 	})
+	if errors.Is(err, errAlreadyDone) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("relay the bank's challenge: %w", err)
 	}
@@ -289,12 +296,18 @@ func (e *Engine) failed(ctx context.Context, a *attempt, err error) error {
 	}
 }
 
+// errAlreadyDone is a refresh someone else ended first.
+var errAlreadyDone = errors.New("the refresh was already ended")
+
 // finish ends r with outcome, and the connection's status with it.
 func (e *Engine) finish(ctx context.Context, r *Refresh, outcome firm.Status, detail string, landed *landing) error {
 	now := e.cfg.Clock.Now()
 	err := e.cfg.DB.InTx(ctx, func(tx *sql.Tx) error {
 		return e.finishTx(ctx, tx, r.FirmID, r.ID, r.ConnectionID, outcome, detail, landed, now)
 	})
+	if errors.Is(err, errAlreadyDone) {
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("record the refresh's outcome: %w", err)
 	}
@@ -312,7 +325,9 @@ func (e *Engine) finishTx(ctx context.Context, tx *sql.Tx, firmID, refreshID, co
 		WHERE id = $9 AND firm_id = $10 AND state <> 'done'`,
 		outcome, detail, now, l.accounts, l.txNew, l.txUpdated, l.statementsNew, l.checksNew, refreshID, firmID)
 	if errors.Is(err, errNoRow) {
-		return nil // already finished (a rerun after a crash)
+		// Already finished: a rerun after a crash, or the sweep took it for
+		// lost. Whatever this run would land must not land.
+		return errAlreadyDone
 	}
 	if err != nil {
 		return err
