@@ -136,6 +136,12 @@ func TestSharedAnswersAnswerUnattended(t *testing.T) {
 		if r.Outcome != firm.StatusOK || r.Challenges != 0 {
 			t.Fatalf("refresh with shared answers: %s with %d relayed challenges (%s), want ok with none", r.Outcome, r.Challenges, r.Detail)
 		}
+		// One refresh that needed nobody and one that stopped for a person.
+		w.done(w.start(w.connect("bob", nil), refresh.TriggerSchedule))
+		rate, total, err := refresh.AutomationRate(context.Background(), db.Reader(), w.firm.ID, w.clock.Now().AddDate(0, 0, -30))
+		if err != nil || total != 2 || rate != 0.5 {
+			t.Fatalf("automation rate = %v over %d refreshes (%v), want 0.5 over 2", rate, total, err)
+		}
 	})
 }
 
