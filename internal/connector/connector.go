@@ -107,6 +107,11 @@ type Option struct {
 	ID      string
 	Label   string // masked: "Text to (•••) •••-0111"
 	Channel string // "sms", "voice", "email" or "" when the bank does not say
+	// Firm is set by LedgerSync, never by a connector: the destination
+	// ends in the digits of the firm's own phone, which the client added at
+	// the bank as a point of contact (L8), so staff can take the code
+	// themselves.
+	Firm bool `json:",omitempty"`
 }
 
 // Answer is a person's answer to a challenge: Text for a code or a single

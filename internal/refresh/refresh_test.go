@@ -424,3 +424,37 @@ func wrong(code string) string {
 	b[0] = '0' + (b[0]-'0'+1)%10
 	return string(b)
 }
+
+// When the client added the firm's phone at the bank (L8), the delivery
+// option that reaches it is marked, so staff can take the code themselves.
+func TestFirmPhoneOptionIsMarked(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		conn := w.connect("bob", nil)
+		bobPhone := w.bank.Member(t, "bob").Phones[0].Number
+		if _, err := firm.UpdateConnection(context.Background(), db.Writer(), w.firm.ID, conn.ID, firm.ConnectionSettings{
+			Label: conn.Label, ContactPhone: bobPhone, Schedule: conn.Schedule}, w.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		c := w.challenge(w.start(conn, refresh.TriggerWeb), 0)
+		marked := 0
+		for _, o := range c.Options {
+			if o.Firm {
+				marked++
+			}
+		}
+		if marked == 0 || marked == len(c.Options) && len(c.Options) > 2 {
+			t.Fatalf("options %+v: %d marked as the firm's phone", c.Options, marked)
+		}
+
+		other := w.connect("bob", nil)
+		w.ls.Refresh.Cancel(context.Background(), w.firm.ID, c.ID)
+		c2 := w.challenge(w.start(other, refresh.TriggerWeb), 0)
+		for _, o := range c2.Options {
+			if o.Firm {
+				t.Fatalf("without a firm phone, option %q is marked as the firm's", o.Label)
+			}
+		}
+	})
+}

@@ -213,6 +213,7 @@ func (e *Engine) relay(ctx context.Context, a *attempt, ch *connector.Challenge)
 	if !ch.ExpiresAt.IsZero() && ch.ExpiresAt.After(now) && ch.ExpiresAt.Before(expires) {
 		expires = ch.ExpiresAt
 	}
+	e.markFirmOptions(ctx, a, ch.Options)
 	questions, _ := json.Marshal(nonNil(ch.Questions))
 	options, _ := json.Marshal(nonNil(ch.Options))
 	detail := ""
@@ -258,6 +259,41 @@ func (e *Engine) relay(ctx context.Context, a *attempt, ch *connector.Challenge)
 	e.publish(ctx, event.Event{Type: event.Challenge, FirmID: a.r.FirmID, ConnectionID: a.r.ConnectionID, RefreshID: a.r.ID, ChallengeID: id, Status: string(ChallengeOpen)})
 	e.publish(ctx, event.Event{Type: event.Status, FirmID: a.r.FirmID, ConnectionID: a.r.ConnectionID, RefreshID: a.r.ID, Status: string(firm.StatusChallengePending)})
 	return nil
+}
+
+// markFirmOptions marks the delivery options that reach the firm's own
+// phone (the connection's point of contact, or the firm's number): the
+// bank shows only the last digits, so those are what is compared.
+func (e *Engine) markFirmOptions(ctx context.Context, a *attempt, opts []connector.Option) {
+	var phones []string
+	if a.conn.ContactPhone != "" {
+		phones = append(phones, a.conn.ContactPhone)
+	}
+	if f, err := firm.Get(ctx, e.cfg.DB.Reader(), a.r.FirmID); err == nil && f.Phone != "" {
+		phones = append(phones, f.Phone)
+	}
+	for i := range opts {
+		label := lastDigits(opts[i].Label, 4)
+		for _, p := range phones {
+			if label != "" && label == lastDigits(p, 4) {
+				opts[i].Firm = true
+			}
+		}
+	}
+}
+
+// lastDigits is the last n digits of s, or "" when it has fewer.
+func lastDigits(s string, n int) string {
+	var d []byte
+	for i := len(s) - 1; i >= 0 && len(d) < n; i-- {
+		if s[i] >= '0' && s[i] <= '9' {
+			d = append([]byte{s[i]}, d...)
+		}
+	}
+	if len(d) < n {
+		return ""
+	}
+	return string(d)
 }
 
 func nonNil[T any](s []T) []T {
