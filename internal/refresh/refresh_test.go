@@ -3,8 +3,13 @@ package refresh_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/ledgersync/ledgersync/internal/bankdata"
 	"github.com/ledgersync/ledgersync/internal/connector"
@@ -455,6 +460,51 @@ func TestFirmPhoneOptionIsMarked(t *testing.T) {
 			if o.Firm {
 				t.Fatalf("without a firm phone, option %q is marked as the firm's", o.Label)
 			}
+		}
+	})
+}
+
+// A bank that is down: a person waiting is told at once; a scheduled
+// refresh is retried with backoff instead of failing.
+func TestBankDown(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		down := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+			http.Error(rw, "maintenance", http.StatusServiceUnavailable)
+		}))
+		defer down.Close()
+		inst, err := firm.AddInstitution(ctx, db.Writer(), firm.Institution{Name: "Closed For Maintenance Bank", Kind: connector.InstAPI, APIURL: down.URL + "/api/v1"}, w.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn := w.connect("alice", nil)
+		if _, err := db.Writer().ExecContext(ctx, `UPDATE connection SET institution_id = $1 WHERE id = $2`, inst.ID, conn.ID); err != nil {
+			t.Fatal(err)
+		}
+
+		attended := w.done(w.start(conn, refresh.TriggerWeb))
+		if attended.Outcome != firm.StatusInstitutionDown {
+			t.Fatalf("attended refresh of a bank that is down: %s (%s)", attended.Outcome, attended.Detail)
+		}
+
+		scheduled := w.start(conn, refresh.TriggerSchedule)
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			res, err := w.ls.Queue.Client().JobList(ctx, river.NewJobListParams().Kinds(refresh.RunArgs{}.Kind()).States(rivertype.JobStateRetryable))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Jobs) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the scheduled refresh's job was never set to retry")
+			}
+		}
+		got, err := refresh.Get(ctx, db.Reader(), w.firm.ID, scheduled.ID)
+		if err != nil || got.State == refresh.Done {
+			t.Fatalf("after one failed attempt the scheduled refresh is %s %s (%v), want still running for its retry", got.State, got.Outcome, err)
 		}
 	})
 }

@@ -321,11 +321,13 @@ func (e *Engine) failed(ctx context.Context, a *attempt, err error) error {
 		return e.finish(ctx, a.r, firm.StatusBlocked, "The bank refused the connection: "+err.Error(), nil)
 	case errors.Is(err, connector.ErrChallengeExpired):
 		return e.finish(ctx, a.r, firm.StatusCanceled, "The bank no longer accepts an answer to that challenge.", nil)
-	case errors.As(err, &down) || !a.lastTry:
-		if !a.r.Attended && !a.lastTry {
-			e.cfg.Logger.Info("refresh: the bank is not answering; retrying with backoff", "refresh_id", a.r.ID, "err", err)
-			return err
-		}
+	case !a.r.Attended && !a.lastTry:
+		// Transient (the bank down, a network error, our database busy):
+		// River runs the job again with backoff. A person waiting is told
+		// at once instead.
+		e.cfg.Logger.Info("refresh: failed; retrying with backoff", "refresh_id", a.r.ID, "err", err)
+		return err
+	case errors.As(err, &down):
 		return e.finish(ctx, a.r, firm.StatusInstitutionDown, "The bank is not answering; try again later.", nil)
 	default:
 		return e.finish(ctx, a.r, firm.StatusInstitutionDown, "The refresh failed: "+err.Error(), nil)
