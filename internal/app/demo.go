@@ -46,9 +46,9 @@ var demoClients = []struct {
 }{
 	{"alice", "Archer Design LLC", connector.InstAPI, "a security question the first time, then recognised"},
 	{"bob", "Brennan Plumbing", connector.InstAPI, "a code by text or call at every refresh"},
-	{"carol", "Castillo Family Trust", connector.OFX, "OFX: approve LedgerSync at the bank once, then two of three questions"},
-	{"dave", "Dawson Farms", connector.OFX, "OFX: a closed savings account, shown closed rather than as an error"},
-	{"erin", "Ellison Consulting", connector.InstAPI, "registered computers only: approve LedgerSync at the bank"},
+	{"carol", "Castillo Family Trust", connector.OFX, "OFX: approve LedgerSync at the bank once (Settings → Registered computers)"},
+	{"dave", "Dawson Farms", connector.InstAPI, "a closed savings account, shown closed rather than as an error"},
+	{"erin", "Ellison Consulting", connector.OFX, "OFX, registered computers only: approve LedgerSync at the bank"},
 }
 
 // SeedDemo creates the demo firm (its owner, the bank in the directory,

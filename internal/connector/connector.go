@@ -94,6 +94,11 @@ type Challenge struct {
 	// State is the connector's resumable state, to pass back to Answer. It
 	// may hold the bank's tokens: the caller stores it encrypted.
 	State []byte
+	// Device, when set, is device state to keep whether or not the
+	// challenge is ever answered: the bank now knows this device (an OFX
+	// CLIENTUID it asks the member to approve), and a new one next time
+	// would need approving again.
+	Device []byte
 }
 
 // QuestionPrompt is one security question of a challenge.

@@ -15,8 +15,10 @@ import (
 	"github.com/ledgersync/ledgersync/internal/clock"
 	"github.com/ledgersync/ledgersync/internal/connector"
 	"github.com/ledgersync/ledgersync/internal/connector/instapi"
+	"github.com/ledgersync/ledgersync/internal/connector/ofxconn"
 	"github.com/ledgersync/ledgersync/internal/firm"
 	"github.com/ledgersync/ledgersync/internal/institution/bankapp/bankapptest"
+	"github.com/ledgersync/ledgersync/internal/institution/bankseed"
 	"github.com/ledgersync/ledgersync/internal/institution/demobanktest"
 	"github.com/ledgersync/ledgersync/internal/jobs"
 	"github.com/ledgersync/ledgersync/internal/refresh"
@@ -36,6 +38,7 @@ type world struct {
 	bank  *demobanktest.Bank
 	firm  *firm.Firm
 	api   *firm.Institution // the bank's JSON API in the directory
+	ofx   *firm.Institution // its OFX Direct Connect
 }
 
 func newWorld(t testing.TB, db *store.DB) *world {
@@ -68,6 +71,7 @@ func newWorldWith(t testing.TB, db *store.DB, wrap func(http.Handler) http.Handl
 		DB: db, Clock: clk, Logger: slog.New(slog.DiscardHandler), Box: box, Blobs: blobs, Hasher: hasher, Workers: true,
 		Connectors: map[connector.Kind]connector.Connector{
 			connector.InstAPI: instapi.New(instapi.Options{Clock: clk}),
+			connector.OFX:     ofxconn.New(ofxconn.Options{Clock: clk}),
 		},
 	})
 	if err != nil {
@@ -89,11 +93,23 @@ func newWorldWith(t testing.TB, db *store.DB, wrap func(http.Handler) http.Handl
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &world{t: t, ls: ls, clock: clk, bank: bank, firm: f, api: inst}
+	info := bankseed.DemoInfo()
+	direct, err := firm.AddInstitution(ctx, db.Writer(), firm.Institution{Name: info.Name, Kind: connector.OFX, OFXURL: bank.OFXURL(), OFXOrg: info.ORG, OFXFID: info.FID}, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &world{t: t, ls: ls, clock: clk, bank: bank, firm: f, api: inst, ofx: direct}
 }
 
-// connect adds a client connected to the bank's demo member username.
+// connect adds a client connected to the bank's demo member username
+// through the bank's JSON API.
 func (w *world) connect(username string, shared map[string]string) *firm.Connection {
+	w.t.Helper()
+	return w.connectTo(w.api, username, shared)
+}
+
+// connectTo adds a client connected to username through inst.
+func (w *world) connectTo(inst *firm.Institution, username string, shared map[string]string) *firm.Connection {
 	w.t.Helper()
 	ctx := context.Background()
 	c, err := firm.CreateClient(ctx, w.ls.DB.Writer(), w.firm.ID, firm.ClientDetails{Name: username + " (client)"}, w.clock.Now())
@@ -101,7 +117,7 @@ func (w *world) connect(username string, shared map[string]string) *firm.Connect
 		w.t.Fatal(err)
 	}
 	conn, err := firm.CreateConnection(ctx, w.ls.DB, w.ls.Box, w.firm.ID, firm.NewConnection{
-		ClientID: c.ID, InstitutionID: w.api.ID, Label: username,
+		ClientID: c.ID, InstitutionID: inst.ID, Label: username,
 		Credentials:   connector.Credentials{Username: username, Password: w.bank.Demo.Password},
 		SharedAnswers: shared, Schedule: firm.Manual,
 	}, w.clock.Now())

@@ -233,6 +233,11 @@ func (e *Engine) relay(ctx context.Context, a *attempt, ch *connector.Challenge)
 		if err != nil {
 			return store.Err(err)
 		}
+		if ch.Device != nil {
+			if err := firm.SetDeviceState(ctx, tx, e.cfg.Box, a.r.FirmID, a.r.ConnectionID, ch.Device); err != nil {
+				return err
+			}
+		}
 		sealed, err := e.cfg.Box.Seal(ch.State, stateAAD(id))
 		if err != nil {
 			return err

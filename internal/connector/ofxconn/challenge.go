@@ -79,7 +79,7 @@ func (st challengeState) approve(bankMessage, program string, rejected bool) *co
 	if prompt == "" {
 		prompt = fmt.Sprintf("Approve this connection at the bank: sign in to online banking, Settings → Registered computers, approve “Direct Connect: %s”, then continue.", program)
 	}
-	return &connector.Challenge{Type: connector.Approve, Prompt: prompt, AttemptsLeft: -1, Rejected: rejected, State: st.bytes()}
+	return &connector.Challenge{Type: connector.Approve, Prompt: prompt, AttemptsLeft: -1, Rejected: rejected, State: st.bytes(), Device: st.Device.bytes()}
 }
 
 // mfa is the challenge a person answers: a Code challenge for a single code
