@@ -67,7 +67,9 @@ func New(db *store.DB, cfg Config) (*Queue, error) {
 		logger = slog.Default()
 	}
 	rc := &river.Config{
-		Logger:       logger,
+		// River reports its own routine (clients started, job counts every
+		// few seconds) at info; only its warnings and errors are ours.
+		Logger:       slog.New(atLeast{logger.Handler(), slog.LevelWarn}),
 		PeriodicJobs: cfg.Periodic,
 		JobTimeout:   -1, // each job's own code bounds how long it may take
 		// A person waits on a resumed refresh: fetch as soon as an insert
@@ -141,4 +143,22 @@ func (q *Queue) Stop(ctx context.Context) error {
 	defer cancel()
 	_ = q.client.StopAndCancel(cancelCtx)
 	return fmt.Errorf("jobs: running jobs did not finish in time and were cancelled: %w", err)
+}
+
+// atLeast passes on only the records of level min or above.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{h.Handler.WithGroup(name), h.min}
 }
