@@ -143,8 +143,12 @@ func List(ctx context.Context, q store.Querier, firmID, connectionID int64, limi
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+refreshColumns+` FROM refresh
+	return queryRefreshes(ctx, q, `SELECT `+refreshColumns+` FROM refresh
 		WHERE firm_id = $1 AND ($2 = 0 OR connection_id = $2) ORDER BY id DESC LIMIT $3`, firmID, connectionID, limit)
+}
+
+func queryRefreshes(ctx context.Context, q store.Querier, query string, args ...any) ([]*Refresh, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list refreshes: %w", store.Err(err))
 	}
@@ -219,28 +223,19 @@ func GetChallenge(ctx context.Context, q store.Querier, firmID, id int64) (*Chal
 
 // Challenges returns a refresh's challenges in the order they came.
 func Challenges(ctx context.Context, q store.Querier, firmID, refreshID int64) ([]*Challenge, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+challengeColumns+` FROM refresh_challenge
+	return queryChallenges(ctx, q, `SELECT `+challengeColumns+` FROM refresh_challenge
 		WHERE firm_id = $1 AND refresh_id = $2 ORDER BY id`, firmID, refreshID)
-	if err != nil {
-		return nil, fmt.Errorf("list challenges: %w", store.Err(err))
-	}
-	defer rows.Close()
-	var out []*Challenge
-	for rows.Next() {
-		c, err := scanChallenge(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // OpenChallenges returns the firm's challenges waiting for a person
 // (connectionID 0: all connections), oldest first.
 func OpenChallenges(ctx context.Context, q store.Querier, firmID, connectionID int64) ([]*Challenge, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+challengeColumns+` FROM refresh_challenge
+	return queryChallenges(ctx, q, `SELECT `+challengeColumns+` FROM refresh_challenge
 		WHERE firm_id = $1 AND ($2 = 0 OR connection_id = $2) AND status = 'pending' ORDER BY id`, firmID, connectionID)
+}
+
+func queryChallenges(ctx context.Context, q store.Querier, query string, args ...any) ([]*Challenge, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list challenges: %w", store.Err(err))
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ledgersync/ledgersync/internal/event"
 	"github.com/ledgersync/ledgersync/internal/firm"
-	"github.com/ledgersync/ledgersync/internal/store"
 )
 
 // sweepBatch bounds the work of one sweep.
@@ -19,21 +18,13 @@ const sweepBatch = 200
 // runs it; tests call it after moving a fake clock.
 func (e *Engine) Sweep(ctx context.Context) (expired, started int, err error) {
 	now := e.cfg.Clock.Now()
-	rows, err := e.cfg.DB.Reader().QueryContext(ctx, `SELECT `+challengeColumns+` FROM refresh_challenge
+	// The one read across firms: each challenge is then closed within its
+	// own firm.
+	due, err := queryChallenges(ctx, e.cfg.DB.Reader(), `SELECT `+challengeColumns+` FROM refresh_challenge
 		WHERE status = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`, now, sweepBatch)
 	if err != nil {
-		return 0, 0, fmt.Errorf("sweep: %w", store.Err(err))
+		return 0, 0, fmt.Errorf("sweep: %w", err)
 	}
-	var due []*Challenge
-	for rows.Next() {
-		c, err := scanChallenge(rows)
-		if err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		due = append(due, c)
-	}
-	rows.Close()
 	for _, c := range due {
 		switch err := e.close(ctx, c, ChallengeExpired); {
 		case err == nil:
@@ -79,27 +70,17 @@ const staleAfter = time.Hour
 // abandonStale ends the refreshes whose jobs are gone (their process died
 // more often than River retries), so the connection can be refreshed again.
 func (e *Engine) abandonStale(ctx context.Context, now time.Time) error {
-	rows, err := e.cfg.DB.Reader().QueryContext(ctx, `SELECT `+refreshColumns+` FROM refresh
+	stale, err := queryRefreshes(ctx, e.cfg.DB.Reader(), `SELECT `+refreshColumns+` FROM refresh
 		WHERE state IN ('queued', 'running') AND created_at < $1 ORDER BY id LIMIT $2`, now.Add(-staleAfter), sweepBatch)
 	if err != nil {
-		return fmt.Errorf("sweep: %w", store.Err(err))
+		return fmt.Errorf("sweep: %w", err)
 	}
-	var stale []*Refresh
-	for rows.Next() {
-		r, err := scanRefresh(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		stale = append(stale, r)
-	}
-	rows.Close()
 	for _, r := range stale {
 		if err := e.finish(ctx, r, firm.StatusInstitutionDown, "The refresh was interrupted; refresh again.", nil); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // abandon ends a refresh whose job failed for the last time.
