@@ -92,16 +92,11 @@ func (e *env) demo(cmd *cobra.Command, bankAddr string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Start(ctx); err != nil {
+	stop, err := e.startApp(ctx, a)
+	if err != nil {
 		return err
 	}
-	defer func() {
-		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.ShutdownTimeout)
-		defer cancel()
-		if err := a.Close(stop); err != nil {
-			e.logger.Warn("refresh workers stopped before their jobs finished", "err", err)
-		}
-	}()
+	defer stop()
 
 	g, gctx := errgroup.WithContext(ctx)
 	banner := make(chan string, 2)

@@ -57,3 +57,19 @@ func (e *env) newApp(ctx context.Context, db *store.DB, demo, workers bool) (*ap
 	}
 	return a, nil
 }
+
+// startApp starts a's refresh workers; stop stops them, letting running
+// jobs finish for up to the shutdown timeout (a job cut off runs again
+// elsewhere).
+func (e *env) startApp(ctx context.Context, a *app.App) (stop func(), err error) {
+	if err := a.Start(ctx); err != nil {
+		return nil, err
+	}
+	return func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.ShutdownTimeout)
+		defer cancel()
+		if err := a.Close(stopCtx); err != nil {
+			e.logger.Warn("refresh workers stopped before their jobs finished", "err", err)
+		}
+	}, nil
+}

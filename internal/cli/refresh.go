@@ -65,14 +65,11 @@ func (e *env) refreshConnection(ctx context.Context, connectionID int64) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Start(ctx); err != nil {
+	stop, err := e.startApp(ctx, a)
+	if err != nil {
 		return err
 	}
-	defer func() {
-		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		_ = a.Close(stop)
-	}()
+	defer stop()
 	p := &prompter{e: e, a: a, firmID: firmID, tty: isTerminal(e.stdin)}
 	if p.tty {
 		p.in = bufio.NewReader(e.stdin)

@@ -60,16 +60,11 @@ func (e *env) serveFirms(ctx context.Context, surfaces bool) error {
 			return err
 		}
 	}
-	if err := a.Start(ctx); err != nil {
+	stop, err := e.startApp(ctx, a)
+	if err != nil {
 		return err
 	}
-	defer func() {
-		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.ShutdownTimeout)
-		defer cancel()
-		if err := a.Close(stop); err != nil {
-			e.logger.Warn("refresh workers stopped before their jobs finished", "err", err)
-		}
-	}()
+	defer stop()
 	return e.runHTTP(ctx, name, handler, nil)
 }
 
