@@ -110,6 +110,11 @@ func challengeOf(j *challengeJSON, deviceToken string, prev *challengeState) (*c
 	}
 	ch.Rejected = rejected(prev, typ)
 	ch.State = st.bytes()
+	if typ == connector.Approve && deviceToken != "" {
+		// The client the member is asked to approve: kept even if nobody
+		// continues in time, so the next sign-in is that client again.
+		ch.Device = deviceState{DeviceToken: deviceToken}.bytes()
+	}
 	return ch, nil
 }
 

@@ -178,6 +178,15 @@ func TestErinApprovesTheClient(t *testing.T) {
 		if ch.AttemptsLeft != -1 || len(ch.Options) != 0 || ch.Rejected {
 			t.Fatalf("approve: %s, want no attempts count and no options", describe(ch))
 		}
+		// The client waiting for approval is kept as the device even if
+		// nobody continues: a new sign-in presents it again.
+		if ch.Device == nil {
+			t.Fatal("the approve challenge does not carry the client to keep")
+		}
+		again := e.loginAs("erin", e.bank.Demo.Password, ch.Device, true)
+		if step, err := e.Login(again); err != nil || step.Challenge == nil || step.Challenge.Type != connector.Approve {
+			t.Fatalf("a new sign-in with the kept client: %+v, %v", step, err)
+		}
 		step, err = e.Answer(l, ch, connector.Answer{})
 		pending := mustChallenge(t, step, err, connector.Approve)
 		if pending.Rejected {
