@@ -46,7 +46,7 @@ func (e *env) newApp(ctx context.Context, db *store.DB, demo, workers bool) (*ap
 		return nil, err
 	}
 	a, err := app.New(ctx, app.Config{
-		DB: db, Clock: e.clock, Logger: e.logger, Box: box, Blobs: blobs, Hasher: hasher, Workers: workers,
+		DB: db, Clock: e.clock, Logger: e.logger, Box: box, Blobs: blobs, Hasher: hasher, Workers: workers, MaxWorkers: e.cfg.Workers,
 		Connectors: map[connector.Kind]connector.Connector{
 			connector.InstAPI: instapi.New(instapi.Options{Clock: e.clock}),
 			connector.OFX:     ofxconn.New(ofxconn.Options{Clock: e.clock}),
