@@ -134,6 +134,33 @@ func (e *Engine) Start(ctx context.Context, firmID, connectionID int64, trigger 
 	if e.queue == nil {
 		return nil, errors.New("refresh: the engine has no job queue")
 	}
+	r, err := e.start(ctx, firmID, connectionID, trigger)
+	if errors.Is(err, ErrInProgress) && r != nil && r.State == ChallengePending && e.expireDue(ctx, firmID, connectionID) {
+		// The refresh in flight was only waiting on a challenge whose
+		// time is up (the sweep had not come by yet): start afresh.
+		r, err = e.start(ctx, firmID, connectionID, trigger)
+	}
+	return r, err
+}
+
+// expireDue closes the connection's open challenges whose time is up, and
+// reports whether it closed any.
+func (e *Engine) expireDue(ctx context.Context, firmID, connectionID int64) bool {
+	open, err := OpenChallenges(ctx, e.cfg.DB.Reader(), firmID, connectionID)
+	if err != nil {
+		return false
+	}
+	closed := false
+	now := e.cfg.Clock.Now()
+	for _, c := range open {
+		if !now.Before(c.ExpiresAt) && e.close(ctx, c, ChallengeExpired) == nil {
+			closed = true
+		}
+	}
+	return closed
+}
+
+func (e *Engine) start(ctx context.Context, firmID, connectionID int64, trigger Trigger) (*Refresh, error) {
 	attended := trigger != TriggerSchedule
 	now := e.cfg.Clock.Now()
 	var r *Refresh

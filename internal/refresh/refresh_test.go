@@ -508,3 +508,24 @@ func TestBankDown(t *testing.T) {
 		}
 	})
 }
+
+// After the 180 seconds, refreshing again works at once, without waiting
+// for the sweep to close the old challenge.
+func TestRefreshAgainAfterTimeout(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		conn := w.connect("bob", nil)
+		first := w.start(conn, refresh.TriggerWeb)
+		w.challenge(first, 0)
+		w.clock.Advance(180 * time.Second)
+		second, err := w.ls.Refresh.Start(context.Background(), w.firm.ID, conn.ID, refresh.TriggerWeb)
+		if err != nil || second.ID == first.ID {
+			t.Fatalf("refresh again after the timeout: %v (refresh %v)", err, second)
+		}
+		if got := w.done(first); got.Outcome != firm.StatusCanceled {
+			t.Fatalf("the timed-out refresh ended %s", got.Outcome)
+		}
+		w.challenge(second, 0)
+	})
+}
